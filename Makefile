@@ -1,0 +1,47 @@
+# Quick start: `make dossier` builds the brief, `make test` runs the tests.
+# Both set everything up on a fresh clone: Debian packages (as root), .venv, the package.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT := build
+
+INPUTS := $(wildcard evidence/*.yaml seeds/* catalog/*.yaml templates/* templates/fonts/*) $(wildcard dossier/*.py)
+
+.PHONY: dossier test validate setup clean bench schema
+
+dossier: $(OUT)/dossier.pdf
+
+$(OUT)/dossier.pdf: $(STAMP) $(INPUTS)
+	$(BIN)/dossier build --out $(OUT)
+
+# The PDF, HTML and JSON are written together; the PDF stands for all three.
+$(OUT)/dossier.html $(OUT)/dossier.json: $(OUT)/dossier.pdf
+
+validate: $(STAMP)
+	$(BIN)/dossier validate
+
+test: $(STAMP)
+	./scripts/system-deps test
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+schema: $(STAMP)
+	$(BIN)/dossier schema
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/system-deps
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (set PYTHON=...)" >&2; exit 1; }
+	./scripts/system-deps build
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,388 @@
+"""Reading YAML inputs safely, and turning them into models with positioned errors.
+
+The loader is PyYAML's C loader with three changes that matter for evidence:
+- only YAML 1.2-style plain scalars are typed (`true`/`false`, decimal
+  integers and floats, `null`); `NO`, `yes`, `010` and `2024-03-05` stay text,
+  so a country code, an id or a partial date is never silently converted;
+- a key given twice is an error naming both lines (PyYAML keeps the last);
+- anchors and aliases are errors (records need none, and aliases expand into
+  memory bombs when anything walks the tree).
+
+Positions are only computed when an error needs one: the success path parses
+once with the C loader and never builds a node tree of its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import BriefSettings, Catalog, Record, Register
+from .problems import Problem, error
+
+MAX_FILE_BYTES = 1024 * 1024
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LoadError(Exception):
+    """A problem found while parsing, with a 0-based position from PyYAML's marks."""
+
+    def __init__(self, message: str, line: int, col: int, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.line, self.col, self.hint = message, line, col, hint
+
+
+class EvidenceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses duplicate keys and aliases and resolves scalars narrowly."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            mark = node.start_mark
+            raise LoadError("aliases are not allowed: write the value out in full", mark.line, mark.column)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            mark = node.start_mark
+            raise LoadError(f"expected a mapping, found {_kind(node)}", mark.line, mark.column)
+        mapping: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            mark = key_node.start_mark
+            if not isinstance(key, str):
+                raise LoadError(f"keys must be text, found {key!r}", mark.line, mark.column)
+            if key in mapping:
+                raise LoadError(
+                    f"duplicate key '{key}' (first given on line {first_line[key]}, again on line {mark.line + 1})",
+                    mark.line,
+                    mark.column,
+                    hint="YAML would silently keep only the last value; keep one of them.",
+                )
+            first_line[key] = mark.line + 1
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+for _tag, _pattern, _first in [
+    ("tag:yaml.org,2002:bool", r"^(?:true|false)$", "tf"),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$", "-+0123456789"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|)$", ["~", "n", ""]),
+]:
+    EvidenceLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def _kind(node: yaml.Node) -> str:
+    return {yaml.ScalarNode: "a single value", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}.get(
+        type(node), "something else"
+    )
+
+
+@dataclass
+class Document:
+    """One parsed YAML file, keeping its text so positions can be found later, only if needed."""
+
+    path: str  # repository-relative, as printed in messages
+    text: str
+    data: Any
+    _root: yaml.Node | None = field(default=None, repr=False)
+
+    def position(self, loc: Iterable[str | int] = ()) -> tuple[int, int]:
+        """1-based line and column of the key (or list item) at `loc`; the nearest parent if absent."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=EvidenceLoader)
+        node, mark = self._root, self._root.start_mark
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                hit = next(((k, v) for k, v in node.value if k.value == part), None)
+                if hit is None:
+                    break
+                mark, node = hit[0].start_mark, hit[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
+                break
+        return mark.line + 1, mark.column + 1
+
+    def value_position(self, loc: Iterable[str | int]) -> tuple[int, int, str]:
+        """Line, column and scalar style of the value at `loc`; block scalars start on the next line."""
+        self.position(())
+        node = self._root
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                node = None
+            if node is None:
+                line, col = self.position(loc)
+                return line, col, ""
+        style = getattr(node, "style", None) or ""
+        return node.start_mark.line + 1, node.start_mark.column + 1, style
+
+    def problem(self, loc: Iterable[str | int], message: str, hint: str | None = None) -> Problem:
+        line, col = self.position(loc)
+        return error(self.path, line, col, message, hint)
+
+
+def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file, or explain with a position why it cannot be parsed."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [error(display, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")]
+    return parse_yaml(raw, display)
+
+
+def parse_yaml(raw: bytes, display: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML bytes from anywhere (a file, `git show`) under exactly the rules `read_yaml` applies."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [error(display, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            error(display, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", hint="Save the file as UTF-8.")
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        if "&" in text or "*" in text:
+            _reject_anchors(text)
+        data = yaml.load(text, Loader=EvidenceLoader)
+    except LoadError as exc:
+        return None, [error(display, exc.line + 1, exc.col + 1, exc.message, exc.hint)]
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tag = re.sub(r"^tag:yaml\.org,2002:", "!!", str(exc.problem).rsplit(" ", 1)[-1].strip("'"))
+        return None, [error(display, mark.line + 1, mark.column + 1,
+                            f"unsupported tag {tag}: evidence is plain YAML without tags")]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        hint = None
+        if "expected a single document" in message:
+            message = "more than one YAML document (a '---' separator); one record per file"
+        elif "mapping values are not allowed" in message:
+            hint = "A value containing ': ' needs quotes, or write it as a block scalar (key: >-)."
+        return None, [error(display, line, col, f"YAML syntax: {message}", hint)]
+    except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
+        return None, [error(display, 1, 1, f"YAML syntax: {exc}")]
+    if data is None:
+        return None, [error(display, 1, 1, "file is empty; expected a mapping of fields")]
+    return Document(display, text, data), []
+
+
+def _reject_anchors(text: str) -> None:
+    """Refuse anchors and aliases, naming the alias (the place that would be expanded) first."""
+    anchors = {}
+    for event in yaml.parse(text, Loader=EvidenceLoader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            where = f" (defined on line {anchors[anchor]})" if anchor in anchors else ""
+            raise LoadError(f"aliases are not allowed: *{anchor} repeats &{anchor}{where}; write the value out in full",
+                            mark.line, mark.column)
+        anchors.setdefault(anchor, mark.line + 1)
+    if anchors:
+        name, line = next(iter(anchors.items()))
+        raise LoadError(f"anchors are not allowed (&{name}); records need none", line - 1, 0)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_document(doc: Document, model: type[M], top: str = "a mapping of fields") -> tuple[M | None, list[Problem]]:
+    """Validate a parsed document against a model, turning each pydantic error into a positioned problem."""
+    if not isinstance(doc.data, dict):
+        line, col = doc.position(())
+        return None, [error(doc.path, line, col, f"the top level must be {top}, found {_describe(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems: dict[tuple, Problem] = {}
+        for err in exc.errors():
+            loc = _real_loc(doc.data, tuple(err["loc"]))
+            # A union (int | float) fails once per branch at the same place; report it once.
+            if loc not in problems:
+                problems[loc] = _problem_from_pydantic(doc, model, err, loc)
+        return None, list(problems.values())
+
+
+def _describe(value: Any) -> str:
+    return {list: "a list", str: "a single value", int: "a number", float: "a number", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: dict, loc: tuple) -> Problem:
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    kind, message, hint = err["type"], err["msg"], None
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        message = f"unknown field '{loc[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+        hint = f"Allowed here: {', '.join(allowed)}." if allowed else None
+    elif kind == "missing":
+        message = f"missing required field '{loc[-1]}'"
+    elif kind == "value_error":
+        message = f"{where}: {message.removeprefix('Value error, ')}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{where}: {_pattern_message(loc, err)}"
+    elif kind in ("string_type", "int_type", "bool_type", "float_type", "list_type", "dict_type", "model_type"):
+        message = f"{where}: {message.lower()}, found {_describe(err['input'])} {_short(err['input'])}"
+        if isinstance(err["input"], str) and kind in ("int_type", "float_type") and err["input"][:1].isdigit():
+            hint = "Write plain digits without leading zeros or separators (15000, not 015000 or 15,000)."
+    else:
+        message = f"{where}: {message}"
+    line, col = doc.position(loc)
+    return error(doc.path, line, col, message, hint)
+
+
+def _real_loc(data: Any, loc: tuple) -> tuple:
+    """Keep only the parts of a pydantic loc that name keys or items (drops union branch labels such as 'int')."""
+    out: list = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+            out.append(part)  # a missing key: still worth naming
+            node = None
+        else:
+            continue
+    return tuple(out)
+
+
+def _pattern_message(loc: tuple, err: dict) -> str:
+    name = str(loc[-1]) if loc else ""
+    value = _short(err["input"])
+    if name in ("date", "published", "adopted"):
+        return f"{value} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD in quotes"
+    if loc[:1] == ("provisions",) and name == "id":
+        return f"{value} is not a provision id; write it as catalog/provisions.yaml does, e.g. 2397-OP8"
+    if name in ("id", "source", "corroborates", "contradicts") or isinstance(loc[-1], int):
+        return f"{value} is not a valid id; use lower-case letters, digits and single hyphens"
+    return f"{value} does not match the expected pattern {err['ctx']['pattern']}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names valid at `loc` inside `model`, for 'did you mean' hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --- The three kinds of input ----------------------------------------------
+
+
+@dataclass
+class LoadedRecord:
+    record: Record
+    doc: Document
+
+
+def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
+    """Every evidence/*.yaml file as a validated record; returns (records, problems, files seen)."""
+    folder = root / "evidence"
+    loaded: list[LoadedRecord] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    for path in paths:
+        display = f"evidence/{path.name}"
+        doc, found = read_yaml(path, display)
+        problems += found
+        if doc is None:
+            continue
+        record, found = validate_document(doc, Record)
+        problems += found
+        if record is None:
+            continue
+        if path.suffix != ".yaml" or path.stem != record.id:
+            problems.append(doc.problem(("id",), f"id '{record.id}' does not match the file name '{path.name}'",
+                                        hint=f"Rename the file to {record.id}.yaml or change the id."))
+        loaded.append(LoadedRecord(record, doc))
+    return loaded, problems, len(paths)
+
+
+def load_register(root: Path) -> tuple[Register | None, Document | None, list[Problem]]:
+    path = root / "seeds" / "sources.yaml"
+    if not path.is_file():
+        return None, None, [error("seeds/sources.yaml", 1, 1, "the source register seeds/sources.yaml is missing")]
+    doc, problems = read_yaml(path, "seeds/sources.yaml")
+    if doc is None:
+        return None, None, problems
+    register, problems = validate_document(doc, Register, top="a mapping with a 'sources' list")
+    return register, doc, problems
+
+
+def load_catalog(root: Path) -> tuple[Catalog | None, Document | None, list[Problem]]:
+    path = root / "catalog" / "provisions.yaml"
+    if not path.is_file():
+        return None, None, [error("catalog/provisions.yaml", 1, 1, "the provisions catalog is missing")]
+    doc, problems = read_yaml(path, "catalog/provisions.yaml")
+    if doc is None:
+        return None, None, problems
+    catalog, problems = validate_document(doc, Catalog, top="a mapping with 'resolutions' and 'provisions'")
+    return catalog, doc, problems
+
+
+def load_settings(root: Path) -> tuple[BriefSettings | None, Document | None, list[Problem]]:
+    """brief.yaml is optional: without it the brief uses neutral defaults and a derived cut-off."""
+    path = root / "brief.yaml"
+    if not path.is_file():
+        return None, None, []
+    doc, problems = read_yaml(path, "brief.yaml")
+    if doc is None:
+        return None, None, problems
+    settings, problems = validate_document(doc, BriefSettings)
+    return settings, doc, problems

@@ -1,0 +1,302 @@
+"""The shapes of our inputs: evidence records, the source register, the provisions catalog.
+
+Models are strict (no coercion: `"3"` is not `3`) and forbid unknown fields,
+so a typo in a field name is an error, not silently ignored data. Field
+descriptions double as the hover text an editor shows (see `dossier schema`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PROVISION_ID_PATTERN = r"^[0-9]{4}-OP[0-9]+(?:\([a-z]\))?$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+
+
+def _check_partial_date(value: str) -> str:
+    """Accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real calendar date, kept exactly as written."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        raise ValueError(f"month {parts[1]:02d} does not exist")
+    if len(parts) == 3:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        if not 1 <= parts[2] <= last:
+            raise ValueError(f"day {parts[2]:02d} does not exist in {parts[0]}-{parts[1]:02d}")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _check_line(value: str) -> str:
+    _check_text(value)
+    if "\n" in value.strip():
+        raise ValueError("must be a single line")
+    return value
+
+
+Slug = Annotated[
+    str,
+    Field(pattern=SLUG_PATTERN, max_length=120, description="Lower-case words joined by hyphens."),
+]
+ProvisionId = Annotated[
+    str,
+    Field(pattern=PROVISION_ID_PATTERN, description="A provision id from catalog/provisions.yaml, e.g. 2397-OP8."),
+]
+PartialDate = Annotated[
+    str,
+    Field(
+        pattern=PARTIAL_DATE_PATTERN,
+        description="A date as precise as the source allows: YYYY, YYYY-MM or YYYY-MM-DD. Quote it.",
+    ),
+    AfterValidator(_check_partial_date),
+]
+Text = Annotated[str, AfterValidator(_check_text)]
+Line = Annotated[str, AfterValidator(_check_line)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex SHA-256.")]
+
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Credibility = Literal[1, 2, 3, 4, 5, 6]
+Qualifier = Literal["exactly", "about", "nearly", "up to", "at least", "more than"]
+Status = Literal["draft", "reviewed"]
+
+
+class Strict(BaseModel):
+    """Base for every input model: strict types, unknown fields rejected, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# --- Evidence records -------------------------------------------------------
+
+
+class ProvisionTag(Strict):
+    id: ProvisionId = Field(description="The provision the claim bears on, from catalog/provisions.yaml.")
+    rationale: Line = Field(description="One line: why this claim bears on that provision.")
+
+
+class Event(Strict):
+    date: PartialDate | None = Field(
+        default=None,
+        description="When the reported fact happened (not when it was published), as precise as the text allows.",
+    )
+    date_note: Line | None = Field(
+        default=None,
+        description="How the date was established from the text, or why it is unknown. Required when date is empty.",
+    )
+    place: Line | None = Field(default=None, description="Where the reported fact happened, as the text names it.")
+
+    @model_validator(mode="after")
+    def _unknown_needs_reason(self) -> "Event":
+        if self.date is None and self.date_note is None:
+            raise ValueError("date is empty: give date_note saying why the date is unknown")
+        return self
+
+
+class Actor(Strict):
+    name: Line = Field(description="A person, agency, company or state, as the text names it.")
+    role: Line = Field(description="What the text says this actor did.")
+
+
+class Figure(Strict):
+    quantity: int | float = Field(ge=0, description="The number the text gives, without separators (15000).")
+    quantity_max: int | float | None = Field(
+        default=None, ge=0, description="Upper end, when the text gives a range (60,000-70,000)."
+    )
+    unit: Line = Field(description="What is counted, e.g. 'workers' or 'rubles per month'.")
+    qualifier: Qualifier = Field(description="How the text hedges the number: exactly, about, nearly, up to, ...")
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> "Figure":
+        if self.quantity_max is not None and self.quantity_max < self.quantity:
+            raise ValueError("quantity_max is smaller than quantity")
+        return self
+
+
+class Grading(Strict):
+    reliability: Reliability = Field(description="Source reliability, Admiralty scale: A (completely reliable) to F (cannot be judged).")
+    credibility: Credibility = Field(description="Information credibility, Admiralty scale: 1 (confirmed) to 6 (cannot be judged).")
+    justification: Line = Field(description="One line: why this grade.")
+
+    @property
+    def code(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+
+class Record(Strict):
+    """One claim from one archived article, with the verbatim passage that supports it."""
+
+    id: Slug = Field(description="Stable id, equal to the file name without .yaml.")
+    title: Line = Field(max_length=160, description="One line: what the record shows.")
+    claim: Text = Field(description="The analyst's statement, in their own words: what the outlet reports, not what happened.")
+    source: Slug = Field(description="Id of the article in seeds/sources.yaml.")
+    passage: Text = Field(
+        description=(
+            "The verbatim quote from the capture: one contiguous run of whole sentences. Only whitespace, "
+            "typographic quotes and dashes may differ; no ellipses, no bracketed edits."
+        )
+    )
+    reporting_chain: list[Line] = Field(
+        min_length=1,
+        description="How the information travelled, origin first, ending with the outlet of the source.",
+    )
+    provisions: list[ProvisionTag] = Field(min_length=1, description="The provisions the claim bears on.")
+    event: Event = Field(description="When and where the reported fact happened.")
+    actors: list[Actor] = Field(default_factory=list, description="Who the text says was involved.")
+    figures: list[Figure] = Field(default_factory=list, description="Numbers the passage gives.")
+    grading: Grading = Field(description="Admiralty grade of this claim.")
+    corroborates: list[Slug] = Field(default_factory=list, description="Ids of records this one supports.")
+    contradicts: list[Slug] = Field(default_factory=list, description="Ids of records this one disputes (denials are evidence too).")
+    status: Status = Field(description="draft or reviewed; drafts are marked as such in the brief.")
+
+    @property
+    def origin(self) -> str:
+        """The first link of the reporting chain: records sharing it are not independent."""
+        return self.reporting_chain[0]
+
+
+# --- Source register --------------------------------------------------------
+
+UNKNOWABLE_FIELDS = ("title", "authors", "published", "url")
+
+
+def _check_unknowns(model: "Source | OriginalPublication") -> None:
+    """An empty field must say why it is empty; a field with a value must not claim to be unknown."""
+    for name in UNKNOWABLE_FIELDS:
+        if not hasattr(model, name):
+            continue
+        empty = getattr(model, name) in (None, [])
+        if empty and name not in model.unknown:
+            raise ValueError(f"{name} is empty: add unknown.{name} with the reason it is not known")
+        if not empty and name in model.unknown:
+            raise ValueError(f"{name} has a value but unknown.{name} says it is unknown")
+    for name in model.unknown:
+        if name not in UNKNOWABLE_FIELDS or not hasattr(model, name):
+            raise ValueError(f"unknown.{name}: only {', '.join(UNKNOWABLE_FIELDS)} can be marked unknown")
+
+
+class OriginalPublication(Strict):
+    """The article a republication reproduces, as far as the capture names it."""
+
+    outlet: Line = Field(description="The outlet that first published the piece, as the capture names it.")
+    title: Line | None = Field(default=None, description="Its title, if the capture gives it.")
+    authors: list[Line] = Field(default_factory=list, description="Its authors, if the capture gives them.")
+    published: PartialDate | None = Field(default=None, description="Its publication date, if the capture gives it.")
+    url: Line | None = Field(default=None, description="Its address, only if the capture shows it.")
+    unknown: dict[str, Line] = Field(default_factory=dict, description="Reason per field left empty.")
+
+    @model_validator(mode="after")
+    def _unknowns(self) -> "OriginalPublication":
+        _check_unknowns(self)
+        return self
+
+
+class Source(Strict):
+    """One archived capture and what it establishes about the article."""
+
+    id: Slug = Field(description="Stable id that evidence records cite.")
+    capture: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")] = Field(description="File name in seeds/.")
+    sha256: Sha256 = Field(description="SHA-256 of the capture, checked on every run.")
+    outlet: Line = Field(description="The site the capture was taken from.")
+    title: Line | None = Field(default=None, description="The headline as captured.")
+    authors: list[Line] = Field(default_factory=list, description="Bylines as captured.")
+    published: PartialDate | None = Field(default=None, description="Publication date as far as the capture shows it.")
+    url: Line | None = Field(default=None, description="The address, only if the capture shows it.")
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2})?$")] = Field(description="BCP 47 code, e.g. en.")
+    origin: Literal["original reporting", "republication", "wire copy"] = Field(
+        description="How the piece came to be."
+    )
+    original: OriginalPublication | None = Field(
+        default=None, description="For a republication: the article it reproduces."
+    )
+    unknown: dict[str, Line] = Field(default_factory=dict, description="Reason per field left empty.")
+    notes: Text | None = Field(default=None, description="How the metadata was read off the capture.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Source":
+        _check_unknowns(self)
+        if self.origin == "republication" and self.original is None:
+            raise ValueError("a republication must name its original")
+        if self.origin != "republication" and self.original is not None:
+            raise ValueError("original is only for origin: republication")
+        return self
+
+
+class Register(Strict):
+    sources: list[Source] = Field(min_length=1)
+
+
+# --- Provisions catalog -----------------------------------------------------
+
+
+class Deadline(Strict):
+    date: PartialDate
+    what: Line
+    verified: bool
+
+
+class Provision(Strict):
+    """One operative paragraph (or sub-paragraph) of a Security Council resolution."""
+
+    id: ProvisionId
+    resolution: Annotated[str, Field(pattern=r"^[0-9]{4} \([0-9]{4}\)$")] = Field(description="e.g. 2397 (2017)")
+    paragraph: Annotated[str, Field(pattern=r"^[0-9]+(?:\([a-z]\))?$")]
+    title: Line
+    summary: Text | None = Field(default=None, description="The obligation; empty where its content is not known.")
+    bears: Line | None = Field(default=None, description="Who bears the obligation.")
+    deadlines: list[Deadline] = Field(default_factory=list)
+    verified: bool = Field(description="False wherever the reference marks a fact about it unchecked.")
+    note: Line | None = Field(default=None, description="What is unchecked, when verified is false.")
+
+    @model_validator(mode="after")
+    def _unverified_says_why(self) -> "Provision":
+        if not self.verified and self.note is None:
+            raise ValueError("an unverified provision needs a note saying what is unchecked")
+        expected = f"{self.resolution[:4]}-OP{self.paragraph}"
+        if self.id != expected:
+            raise ValueError(f"id should be {expected} for resolution {self.resolution} paragraph {self.paragraph}")
+        return self
+
+
+class Resolution(Strict):
+    number: Annotated[str, Field(pattern=r"^[0-9]{4} \([0-9]{4}\)$")]
+    symbol: Line
+    adopted: PartialDate
+    title: Line
+    note: Line | None = None
+
+
+class Catalog(Strict):
+    resolutions: list[Resolution]
+    provisions: list[Provision] = Field(min_length=1)
+
+
+# --- Brief settings -------------------------------------------------------------
+
+
+class BriefSettings(Strict):
+    """What the cover of the brief says (brief.yaml at the root). Checked against the evidence."""
+
+    title: Line = Field(description="Title on the cover and in the PDF metadata.")
+    subtitle: Line = Field(description="One line under the title: the scope of the brief.")
+    marking: Line = Field(description="Distribution marking, repeated in the running header of every page.")
+    evidence_cutoff: PartialDate | None = Field(
+        default=None,
+        description="The date evidence collection was frozen. No publication or event may postdate it.",
+    )
+
+
+def provision_sort_key(provision_id: str) -> tuple[int, int, str]:
+    """Order provisions as a reader expects: by resolution, then paragraph number (8 before 10)."""
+    match = re.match(r"^([0-9]{4})-OP([0-9]+)(.*)$", provision_id)
+    if not match:
+        return (9999, 0, provision_id)
+    return (int(match.group(1)), int(match.group(2)), match.group(3))

@@ -1,0 +1,162 @@
+"""Cross-record checks and the bad-input corpus: every failure caught, with file and line, exit 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dossier.checks import postdates, validate
+from dossier.cli import cli
+
+from .conftest import FIXTURE_CAPTURE, FIXTURES
+
+BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
+
+
+def expectation(path: Path) -> tuple[int, str]:
+    header = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    match = re.match(r"# expect: (\d+): (.+)$", header)
+    assert match, f"{path.name} lacks an '# expect: LINE: text' header"
+    return int(match.group(1)), match.group(2)
+
+
+def run_validate(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["validate", "--root", str(root), *args])
+
+
+def test_fixture_root_is_valid(root: Path) -> None:
+    result = run_validate(root)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("2 records, 0 errors, 0 warnings")
+
+
+def test_the_corpus_covers_at_least_twenty_failures() -> None:
+    assert len(BAD) >= 20
+    assert len({expectation(p)[1] for p in BAD}) == len(BAD), "each fixture should test a distinct failure"
+
+
+@pytest.mark.parametrize("bad", BAD, ids=[p.stem for p in BAD])
+def test_bad_record_is_caught_with_file_and_line(root: Path, bad: Path) -> None:
+    line, text = expectation(bad)
+    shutil.copy2(bad, root / "evidence" / bad.name)
+    result = run_validate(root)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    ours = [l for l in result.output.splitlines() if l.startswith(f"evidence/{bad.name}:")]
+    assert any(l.startswith(f"evidence/{bad.name}:{line}:") and ": error: " in l for l in ours), result.output
+    assert text in result.output, result.output
+    # The good records are unaffected: only the bad file is blamed.
+    assert not [l for l in result.output.splitlines() if l.startswith("evidence/fixture-") and "error" in l]
+
+
+def test_tampered_capture_is_caught(root: Path) -> None:
+    capture = root / "seeds" / FIXTURE_CAPTURE
+    capture.write_bytes(capture.read_bytes().replace(b"about 15,000", b"about 25,000"))
+    result = run_validate(root)
+    assert result.exit_code == 1
+    assert re.search(r"^seeds/sources\.yaml:\d+:\d+: error: seeds/002_\S+ has changed since it was archived",
+                     result.output, re.M), result.output
+    # Records citing it are not reported as verified against a tampered file.
+    assert "evidence/fixture-15000-workers.yaml:" in result.output
+
+
+def test_missing_capture_and_unregistered_capture(root: Path) -> None:
+    (root / "seeds" / FIXTURE_CAPTURE).rename(root / "seeds" / "renamed.txt")
+    result = run_validate(root)
+    assert result.exit_code == 1
+    assert "capture file seeds/002_403746959bcb0950.txt does not exist" in result.output
+    assert "seeds/renamed.txt:1:1: warning: capture is not in the source register" in result.output
+
+
+def test_oversized_file_is_refused(root: Path) -> None:
+    big = root / "evidence" / "huge.yaml"
+    big.write_text("id: huge\nclaim: " + "x" * (1024 * 1024) + "\n")
+    result = run_validate(root)
+    assert result.exit_code == 1
+    size = big.stat().st_size
+    assert f"evidence/huge.yaml:1:1: error: file is {size:,} bytes; the limit is 1,048,576 (1 MiB)" in result.output
+
+
+def test_all_problems_are_reported_at_once_sorted(root: Path) -> None:
+    for name in ("misquote-number.yaml", "dangling-reference.yaml", "unknown-field.yaml"):
+        shutil.copy2(FIXTURES / "bad" / name, root / "evidence" / name)
+    result = run_validate(root)
+    lines = [l for l in result.output.splitlines() if ": error: " in l]
+    files = [l.split(":")[0] for l in lines]
+    assert files == sorted(files)
+    assert {"evidence/misquote-number.yaml", "evidence/dangling-reference.yaml", "evidence/unknown-field.yaml"} <= set(files)
+    # The unknown field is reported together with the required field it failed to provide.
+    assert result.output.strip().splitlines()[-1] == "4 records, 4 errors, 0 warnings"
+
+
+def test_html_payload_is_valid_input_kept_as_plain_text(root: Path) -> None:
+    path = root / "evidence" / "fixture-15000-workers.yaml"
+    payload = "<script>alert(1)</script> <img src=\"file:///etc/passwd\"> {{ 7*7 }}"
+    path.write_text(path.read_text().replace("title: About 15,000 North Korean workers sent to Russia",
+                                             f"title: '{payload}'"))
+    result = validate(root)
+    assert result.ok, result.problems
+    record = next(r for r in result.records if r.id == "fixture-15000-workers")
+    assert record.title == payload
+
+
+def test_unverified_provision_is_a_warning(root: Path) -> None:
+    path = root / "evidence" / "fixture-student-visas.yaml"
+    path.write_text(path.read_text().replace("  - id: 2375-OP17", "  - id: 2397-OP16"))
+    result = validate(root)
+    assert result.ok
+    warnings = [p for p in result.problems if not p.is_error]
+    assert len(warnings) == 1
+    assert "2397-OP16" in warnings[0].message and "not verified" in warnings[0].message
+
+
+def test_reporting_chain_must_end_at_the_outlet(root: Path) -> None:
+    path = root / "evidence" / "fixture-student-visas.yaml"
+    path.write_text(path.read_text().replace("  - The Kyiv Independent\n", "  - Kyiv Post\n"))
+    result = validate(root)
+    assert [p.message for p in result.problems] == [
+        "reporting_chain ends with 'Kyiv Post', but the source's outlet is 'The Kyiv Independent'"
+    ]
+
+
+def test_future_is_judged_against_today(root: Path) -> None:
+    # The fixture's event (2025) is fine today, but not if today were 2024.
+    result = validate(root, today=dt.date(2024, 6, 1))
+    assert any("event date 2025 is in the future" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize(
+    "event, published, later",
+    [("2025-07", "2025-05-05", True), ("2025", "2025-05-05", False), ("2025-05-06", "2025-05", False),
+     ("2025-05-06", "2025-05-05", True), ("2024-12-31", "2025", False)],
+)
+def test_postdates_compares_at_common_precision(event: str, published: str, later: bool) -> None:
+    assert postdates(event, published) is later
+
+
+def test_github_format_annotates_lines(root: Path) -> None:
+    shutil.copy2(FIXTURES / "bad" / "misquote-word.yaml", root / "evidence" / "misquote-word.yaml")
+    result = run_validate(root, "--format", "github")
+    assert result.exit_code == 1
+    assert "::error file=evidence/misquote-word.yaml,line=8,col=1::passage not found verbatim" in result.output
+
+
+def test_json_format(root: Path) -> None:
+    import json
+
+    shutil.copy2(FIXTURES / "bad" / "misquote-word.yaml", root / "evidence" / "misquote-word.yaml")
+    result = run_validate(root, "--format", "json")
+    report = json.loads(result.output)
+    assert report["errors"] == 1 and report["records"] == 3
+    assert report["problems"][0]["path"] == "evidence/misquote-word.yaml"
+
+
+def test_bad_usage_exits_2(root: Path) -> None:
+    assert CliRunner().invoke(cli, ["validate", "--format", "xml"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["validate", "--no-such-flag"]).exit_code == 2
