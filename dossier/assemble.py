@@ -1,0 +1,402 @@
+"""Assemble the Dossier: the view model of the brief, derived entirely from validated data.
+
+Everything a reader sees that is computed (counts, date ranges, headline
+figures, independence notes, deadline notes) is computed here, so the
+templates only lay it out and every sentence can be traced to records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .archive import PassageMatch
+from .checks import Validated, postdates
+from .models import Figure, Provision, Record, Source
+
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other independent sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def display_date(partial: str | None) -> str:
+    """A partial date as written, in words: '2024' stays '2024', '2024-03' is 'March 2024'. Never padded."""
+    if not partial:
+        return "date unknown"
+    parts = partial.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a focused brief is restricted to; empty means everything."""
+
+    provisions: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    status: str | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.provisions or self.since or self.until or self.status)
+
+    def describe(self) -> str:
+        parts = []
+        if self.provisions:
+            parts.append("provision" + ("s " if len(self.provisions) > 1 else " ") + ", ".join(self.provisions))
+        if self.since or self.until:
+            parts.append(f"events from {display_date(self.since) if self.since else 'any date'} "
+                         f"to {display_date(self.until) if self.until else 'any date'}")
+        if self.status:
+            parts.append(f"{self.status} records only")
+        return "; ".join(parts) if parts else "all records"
+
+    def admits(self, record: Record) -> bool:
+        if self.provisions and not {t.id for t in record.provisions} & set(self.provisions):
+            return False
+        if self.status and record.status != self.status:
+            return False
+        date = record.event.date
+        if self.since and (date is None or postdates(self.since, date)):
+            return False
+        if self.until and (date is None or postdates(date, self.until)):
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Link:
+    """A reference from one finding to another record, with a note where they are not independent."""
+
+    id: str
+    title: str
+    shared_origin: str | None
+
+
+@dataclass
+class Finding:
+    record: Record
+    source: Source
+    match: PassageMatch
+    chain_sentence: str
+    citation: str
+    corroborates: list[Link]  # records this one supports
+    corroborated_by: list[Link]  # records that support this one
+    contradicts: list[Link]  # records this one disputes
+    contradicted_by: list[Link]  # records that dispute this one
+    deadline_notes: dict[str, str]  # provision id -> note
+    rationale: dict[str, str]  # provision id -> rationale
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def grade(self) -> str:
+        return self.record.grading.code
+
+    @property
+    def grade_words(self) -> str:
+        g = self.record.grading
+        return f"source {RELIABILITY[g.reliability]}; information {CREDIBILITY[g.credibility]}"
+
+    @property
+    def event_date(self) -> str:
+        return display_date(self.record.event.date)
+
+    @property
+    def figures(self) -> list[str]:
+        return [figure_text(f) for f in self.record.figures]
+
+    @property
+    def independence_notes(self) -> list[str]:
+        """One note per corroborating record that shares this record's origin (in either direction)."""
+        seen: dict[str, Link] = {}
+        for link in self.corroborates + self.corroborated_by:
+            if link.shared_origin:
+                seen.setdefault(link.id, link)
+        return [
+            f"“{link.title}” ({link.id}) shares this finding's origin, {link.shared_origin}: the two are one piece "
+            "of evidence, not independent corroboration."
+            for link in seen.values()
+        ]
+
+
+@dataclass
+class Chapter:
+    number: int
+    provision: Provision
+    findings: list[Finding]
+
+    @property
+    def anchor(self) -> str:
+        return "provision-" + self.provision.id.lower().replace("(", "-").replace(")", "")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str | None
+    finding: Finding
+
+
+@dataclass
+class MatrixRow:
+    provision: Provision
+    counts: list[int]  # per source, in register order
+    chapter: Chapter | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    text: str
+    finding: Finding
+
+
+@dataclass
+class Dossier:
+    title: str
+    subtitle: str
+    marking: str
+    cutoff: str | None
+    cutoff_declared: bool  # from brief.yaml, or derived as the latest date the evidence establishes
+    version: str
+    created: str  # ISO date for document metadata, from the data
+    selection: Selection
+    findings: list[Finding]
+    chapters: list[Chapter]
+    timeline: list[TimelineEntry]
+    undated: list[Finding]
+    matrix: list[MatrixRow]
+    sources: list[Source]
+    source_counts: dict[str, int]
+    provisions: list[Provision]
+    reliability_scale: dict[str, str] = field(default_factory=lambda: dict(RELIABILITY))
+    credibility_scale: dict[int, str] = field(default_factory=lambda: dict(CREDIBILITY))
+    headline_figures: list[HeadlineFigure] = field(default_factory=list)
+    strongest: list[Finding] = field(default_factory=list)
+    denials: list[Finding] = field(default_factory=list)
+
+    @property
+    def drafts(self) -> int:
+        return sum(f.record.status == "draft" for f in self.findings)
+
+    @property
+    def date_range(self) -> tuple[str, str] | None:
+        dated = [e.date for e in self.timeline if e.date]
+        return (display_date(dated[0]), display_date(dated[-1])) if dated else None
+
+    @property
+    def origins(self) -> int:
+        return len({f.record.origin.casefold() for f in self.findings})
+
+
+# --- Assembly ----------------------------------------------------------------
+
+
+TITLE = "North Korean workers and military cooperation with Russia"
+SUBTITLE = "Open-source evidence against UN Security Council resolution 2397 (2017) and related provisions"
+MARKING = "UNCLASSIFIED // OPEN SOURCES // FOR POLICY STAFF"
+
+
+def assemble(validated: Validated, selection: Selection = Selection(), source_date_epoch: int | None = None) -> Dossier:
+    """Build the brief's view model from a validated evidence base (which must have no errors)."""
+    if not validated.ok:
+        raise ValueError("refusing to assemble a brief from invalid evidence")
+    sources = list(validated.sources.values())
+    records = [r for r in validated.records if selection.admits(r)]
+    by_id = {r.id: r for r in validated.records}
+    findings = [build_finding(r, validated, by_id) for r in records]
+    chapters = group_by_provision(findings, validated)
+    timeline = sorted((TimelineEntry(f.record.event.date, f) for f in findings if f.record.event.date),
+                      key=lambda e: (e.date, e.finding.id))
+    undated = [f for f in findings if not f.record.event.date]
+    cited = [s for s in sources if any(f.source.id == s.id for f in findings)]
+    chapter_of = {c.provision.id: c for c in chapters}
+    matrix = [
+        MatrixRow(p, [sum(f.source.id == s.id and p.id in f.rationale for f in findings) for s in cited],
+                  chapter_of.get(p.id))
+        for p in validated.catalog.provisions
+    ] if validated.catalog else []
+    settings = validated.settings
+    declared = settings.evidence_cutoff if settings else None
+    cutoff = declared or latest_date([s.published for s in sources] + [r.event.date for r in validated.records])
+    return Dossier(
+        title=settings.title if settings else TITLE,
+        subtitle=settings.subtitle if settings else SUBTITLE,
+        marking=settings.marking if settings else MARKING,
+        cutoff=cutoff,
+        cutoff_declared=declared is not None,
+        version=validated.version,
+        created=creation_date([cutoff] + [s.published for s in sources], source_date_epoch),
+        selection=selection,
+        findings=findings,
+        chapters=chapters,
+        timeline=timeline,
+        undated=undated,
+        matrix=matrix,
+        sources=cited,
+        source_counts={s.id: sum(f.source.id == s.id for f in findings) for s in cited},
+        provisions=list(validated.catalog.provisions) if validated.catalog else [],
+        headline_figures=headline_figures(findings),
+        strongest=strongest_findings(findings),
+        denials=[f for f in findings if f.contradicts],
+    )
+
+
+def build_finding(record: Record, validated: Validated, by_id: dict[str, Record]) -> Finding:
+    source = validated.sources[record.source]
+    return Finding(
+        record=record,
+        source=source,
+        match=validated.matches[record.id],
+        chain_sentence=chain_sentence(record.reporting_chain),
+        citation=citation(source),
+        corroborates=links(record, record.corroborates, by_id),
+        corroborated_by=links(record, [o.id for o in by_id.values() if record.id in o.corroborates], by_id),
+        contradicts=links(record, record.contradicts, by_id),
+        contradicted_by=links(record, [o.id for o in by_id.values() if record.id in o.contradicts], by_id),
+        deadline_notes={t.id: deadline_note(record, validated.provisions[t.id], source) for t in record.provisions
+                        if validated.provisions[t.id].deadlines},
+        rationale={t.id: t.rationale for t in record.provisions},
+    )
+
+
+def links(record: Record, ids: list[str], by_id: dict[str, Record]) -> list[Link]:
+    """Links to related records, noting where a related record starts from the same origin."""
+    out = []
+    for other_id in sorted(set(ids)):
+        other = by_id[other_id]
+        shared = other.origin if other.origin.casefold() == record.origin.casefold() else None
+        out.append(Link(other.id, other.title, shared))
+    return out
+
+
+def chain_sentence(chain: list[str]) -> str:
+    """'The Kyiv Independent reports, citing The Wall Street Journal, which cites South Korean intelligence'."""
+    reporter, *relays = list(reversed(chain))
+    if not relays:
+        return f"{reporter} reports"
+    sentence = f"{reporter} reports, citing {relays[0]}"
+    for link in relays[1:]:
+        sentence += f", which cites {link}"
+    return sentence
+
+
+def citation(source: Source) -> str:
+    authors = ", ".join(source.authors) if source.authors else "No byline in capture"
+    title = f"“{source.title}”" if source.title else "untitled"
+    text = f"{authors}, {title}, {source.outlet}, {display_date(source.published)}"
+    if source.original:
+        text += f"; republishing {source.original.outlet}"
+        if source.original.title:
+            text += f", “{source.original.title}”"
+    return text
+
+
+def deadline_note(record: Record, provision: Provision, source: Source) -> str:
+    """How the reported event relates to the provision's deadlines, at the precision the dates allow."""
+    notes = []
+    for deadline in provision.deadlines:
+        date = record.event.date
+        when = display_date(deadline.date)
+        if date is None:
+            note = f"Event date not established, so it cannot be placed against the deadline of {when}"
+            if source.published and postdates(source.published, deadline.date):
+                note += f"; the report itself dates from {display_date(source.published)}, after it"
+            notes.append(note + ".")
+        elif postdates(date, deadline.date):
+            notes.append(f"Event ({display_date(date)}) is after the deadline of {when}.")
+        elif postdates(deadline.date, date):
+            notes.append(f"Event ({display_date(date)}) is before the deadline of {when}.")
+        else:
+            notes.append(f"Event date ({display_date(date)}) is too coarse to tell whether it falls before or "
+                         f"after the deadline of {when}.")
+    return " ".join(notes)
+
+
+def group_by_provision(findings: list[Finding], validated: Validated) -> list[Chapter]:
+    """One chapter per catalogued provision that has evidence, in catalog order; findings in date order."""
+    chapters = []
+    order = [p for p in validated.catalog.provisions] if validated.catalog else []
+    for provision in order:
+        tagged = [f for f in findings if provision.id in f.rationale]
+        if tagged:
+            tagged.sort(key=finding_order)
+            chapters.append(Chapter(len(chapters) + 1, provision, tagged))
+    return chapters
+
+
+def finding_order(finding: Finding) -> tuple:
+    """Date order, undated last (then by publication date), then id for a stable order."""
+    date = finding.record.event.date
+    return (date is None, date or "", finding.source.published or "", finding.id)
+
+
+def headline_figures(findings: list[Finding], limit: int = 12) -> list[HeadlineFigure]:
+    """The figures the records give, in date order, each with the origin it comes from."""
+    out = [
+        HeadlineFigure(figure_text(figure), finding)
+        for finding in sorted(findings, key=finding_order)
+        for figure in finding.record.figures
+    ]
+    return out[:limit]
+
+
+def figure_text(figure: Figure) -> str:
+    def number(value: int | float) -> str:
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+    amount = number(figure.quantity)
+    if figure.quantity_max is not None:
+        amount += f"–{number(figure.quantity_max)}"
+    qualifier = "" if figure.qualifier == "exactly" else figure.qualifier + " "
+    return f"{qualifier}{amount} {figure.unit}"
+
+
+def strongest_findings(findings: list[Finding], limit: int = 5) -> list[Finding]:
+    """Reviewed findings with the best grades first (reliability, then credibility)."""
+    ranked = sorted(findings, key=lambda f: (f.record.status != "reviewed", f.record.grading.reliability,
+                                             f.record.grading.credibility, f.id))
+    return ranked[:limit]
+
+
+def latest_date(dates: list[str | None]) -> str | None:
+    """The latest of some partial dates; of '2024' and '2024-04', the more precise one."""
+    known = sorted(d for d in dates if d)
+    return known[-1] if known else None
+
+
+def creation_date(dates: list[str | None], source_date_epoch: int | None) -> str:
+    """The document date for metadata: SOURCE_DATE_EPOCH if set, else the latest full date in the data.
+
+    Never the wall clock, so the same inputs give the same bytes.
+    """
+    import datetime as dt
+
+    if source_date_epoch is not None:
+        return dt.datetime.fromtimestamp(source_date_epoch, dt.timezone.utc).date().isoformat()
+    full = sorted(d for d in dates if d and len(d) == 10)
+    return full[-1] if full else "2017-12-22"  # adoption of resolution 2397: fixed, never the clock

@@ -1,0 +1,73 @@
+"""The `build` use case: validate, assemble, render, write. The CLI is a thin layer over `build_brief`."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble import Selection, assemble
+from .checks import validate
+from .export import render_json
+from .models import PARTIAL_DATE_PATTERN, _check_partial_date
+from .problems import format_report, summary_line
+from .render import RenderError, render_html, render_pdf, templates_dir, write_atomically
+
+
+class BuildError(Exception):
+    """Nothing was written: the message says why (validation report or render failure)."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    written: list[Path]
+    summary: str
+
+
+def parse_selection(provisions: tuple[str, ...], since: str | None, until: str | None, status: str | None) -> Selection:
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            if not re.match(PARTIAL_DATE_PATTERN, value):
+                raise ValueError(f"{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+            try:
+                _check_partial_date(value)
+            except ValueError as exc:
+                raise ValueError(f"{name} {value!r}: {exc}") from None
+    return Selection(tuple(provisions), since, until, status)
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(value) if value and value.isdigit() else None
+
+
+def build_brief(root: Path, out: Path, selection: Selection = Selection(),
+                formats: set[str] = frozenset({"pdf", "html", "json"})) -> BuildReport:
+    """Validate everything under root and write the chosen outputs into `out`, all or nothing."""
+    validated = validate(root)
+    if not validated.ok:
+        raise BuildError(format_report(validated.problems, len(validated.records), "text")
+                         + "\nbuild refused: fix the errors above; the previous brief is left in place")
+    unknown = [p for p in selection.provisions if p not in validated.provisions]
+    if unknown:
+        raise BuildError(f"--provision: not in catalog/provisions.yaml: {', '.join(unknown)}")
+    dossier = assemble(validated, selection, source_date_epoch())
+    folder = templates_dir(root)
+    try:
+        html = render_html(dossier, folder)
+        files: dict[str, bytes] = {}
+        if "html" in formats:
+            files["dossier.html"] = html.encode("utf-8")
+        if "json" in formats:
+            files["dossier.json"] = render_json(dossier).encode("utf-8")
+        if "pdf" in formats:
+            files["dossier.pdf"] = render_pdf(html, dossier, folder)
+    except RenderError as exc:
+        raise BuildError(f"render failed, nothing written: {exc}") from None
+    written = write_atomically(files, out)
+    warnings = sum(not p.is_error for p in validated.problems)
+    summary = (f"{summary_line(len(validated.records), validated.problems)}; "
+               f"brief {dossier.version}: {len(dossier.findings)} findings in {len(dossier.chapters)} chapters"
+               + (f" ({warnings} warnings: run `dossier validate` to see them)" if warnings else ""))
+    return BuildReport(written, summary)

@@ -1,0 +1,162 @@
+"""Render an assembled Dossier to HTML (Jinja), PDF (WeasyPrint) and JSON, and write them atomically.
+
+Rendering never validates and never reads evidence: it lays out what `assemble`
+computed. The only files it may read are those in the templates folder, and
+WeasyPrint is given a fetcher that enforces that, so hostile text in a record
+cannot make the renderer fetch `file:///etc/passwd` or anything on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import markupsafe
+
+from . import __version__
+from .assemble import Dossier, display_date
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PDF_VARIANT = "pdf/a-3b"
+
+
+class RenderError(Exception):
+    """Rendering failed (a blocked fetch, a WeasyPrint warning, a template error): nothing is written."""
+
+
+def templates_dir(root: Path) -> Path:
+    """The root's own templates/ if it has one, else the templates shipped beside the package."""
+    own = root.resolve() / "templates"
+    return own if (own / "brief.html.j2").is_file() else PACKAGE_TEMPLATES
+
+
+def jinja_environment(folder: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,  # explicitly: select_autoescape() would not escape *.html.j2
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = display_date
+    return env
+
+
+def render_html(dossier: Dossier, folder: Path) -> str:
+    """The self-contained HTML brief: base CSS inlined, no external references of any kind."""
+    env = jinja_environment(folder)
+    try:
+        template = env.get_template("brief.html.j2")
+        return template.render(
+            d=dossier,
+            primary=primary_chapters(dossier),
+            # Our own stylesheet, inlined so the HTML is self-contained; it is not data, so not escaped.
+            screen_css=markupsafe.Markup((folder / "brief.css").read_text("utf-8")),
+            generator_version=__version__,
+        )
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template error: {exc}") from exc
+
+
+def primary_chapters(dossier: Dossier) -> dict[str, str]:
+    """Record id -> the provision of the first chapter it appears in, where its stable anchor goes."""
+    primary: dict[str, str] = {}
+    for chapter in dossier.chapters:
+        for finding in chapter.findings:
+            primary.setdefault(finding.id, chapter.provision.id)
+    return primary
+
+
+# --- PDF ------------------------------------------------------------------
+
+
+def _fetcher_class():  # imported lazily: WeasyPrint is slow to import and only needed for PDFs
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class BlockedFetch(FatalURLFetchingError):
+        pass
+
+    class TemplatesOnlyFetcher(URLFetcher):
+        """Allow `data:` URLs and files inside the templates folder; fail the render on anything else."""
+
+        def __init__(self, allowed: Path):
+            super().__init__(allowed_protocols={"data", "file"})
+            self.allowed = allowed.resolve()
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(self.allowed) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes())
+            raise BlockedFetch(f"blocked a request for {url}: only files in {self.allowed} may be read")
+
+    return TemplatesOnlyFetcher, BlockedFetch
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
+    """Lay out the HTML as an A4 PDF. Strict: any WeasyPrint warning fails the render."""
+    import weasyprint
+
+    fetcher_class, blocked = _fetcher_class()
+    fetcher = fetcher_class(folder)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher)
+        stylesheet = weasyprint.CSS(filename=str(folder / "print.css"), url_fetcher=fetcher)
+        pdf = document.write_pdf(
+            stylesheets=[stylesheet],
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=f"dossier-{dossier.version}".encode(),
+            uncompressed_pdf=False,
+        )
+    except blocked as exc:
+        raise RenderError(str(exc.args[0] if exc.args else exc)) from None
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise RenderError("WeasyPrint reported problems (strict mode):\n" + "\n".join(f"  {m}" for m in collect.messages))
+    return pdf
+
+
+# --- Writing ----------------------------------------------------------------
+
+
+def write_atomically(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write each file to a temporary name in the same folder, then rename: readers never see half a file."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged.append((name, Path(tmp)))
+        for name, tmp in staged:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out / name)
+            written.append(out / name)
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+    return written
