@@ -1,0 +1,201 @@
+"""The command line: a thin click layer over the library functions.
+
+Exit status: 0 success, 1 invalid input, 2 bad usage (click's own convention).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .checks import validate as run_checks
+from .problems import format_report, summary_line
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="A folder laid out like this repository (evidence/, seeds/, catalog/).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dossier")
+def cli() -> None:
+    """Turn reviewed evidence into a sanctions-violation brief."""
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+    help="text for people, github for workflow annotations, json for tools.",
+)
+def validate(root: Path, fmt: str) -> None:
+    """Check every record, the source register and the catalog; report all problems at once.
+
+    \b
+    Example:
+      dossier validate
+      dossier validate --root ../other-checkout --format github
+    """
+    result = run_checks(root)
+    click.echo(format_report(result.problems, len(result.records), fmt))
+    sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: ROOT/build]")
+@click.option("--provision", "provisions", multiple=True, metavar="ID",
+              help="Only findings tagged with this provision (repeatable), e.g. 2397-OP8.")
+@click.option("--since", metavar="DATE", help="Only events on or after this partial date (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only events on or before this partial date.")
+@click.option("--status", type=click.Choice(["draft", "reviewed"]), help="Only records with this status.")
+@click.option("--formats", default="pdf,html,json", show_default=True,
+              help="Comma-separated outputs to write (pdf, html, json).")
+def build(root: Path, out: Path | None, provisions: tuple[str, ...], since: str | None, until: str | None,
+          status: str | None, formats: str) -> None:
+    """Validate, then write the brief: dossier.pdf, dossier.html and dossier.json.
+
+    Refuses to render invalid evidence (exit 1) and leaves the previous outputs untouched;
+    each file is written to a temporary name and renamed into place.
+
+    \b
+    Examples:
+      dossier build
+      dossier build --provision 2397-OP8 --since 2024-01 --until 2025-12 --status reviewed --out build/op8
+    """
+    from .build import BuildError, build_brief, parse_selection
+
+    wanted = {f.strip() for f in formats.split(",") if f.strip()}
+    if not wanted or wanted - {"pdf", "html", "json"}:
+        raise click.BadParameter("choose from pdf, html, json", param_hint="--formats")
+    try:
+        selection = parse_selection(provisions, since, until, status)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        report = build_brief(root, out or root / "build", selection, wanted)
+    except BuildError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    click.echo(report.summary, err=True)
+
+
+@cli.command("schema")
+@ROOT_OPTION
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the committed schema is stale.")
+def schema_command(root: Path, check: bool) -> None:
+    """Write the JSON Schema of an evidence record to schema/evidence.schema.json.
+
+    Editors read it through the modeline at the top of every evidence file
+    (hover text, completion, errors as you type). Run it after changing the models.
+
+    \b
+    Example:
+      dossier schema
+      dossier schema --check     # in CI or a pre-commit hook
+    """
+    from .schema import SCHEMA_PATH, schema_is_current, write_schema
+
+    if check:
+        if schema_is_current(root):
+            click.echo(f"{SCHEMA_PATH} is up to date")
+            return
+        click.echo(f"{SCHEMA_PATH} is stale: run `dossier schema` and commit it", err=True)
+        sys.exit(1)
+    path, changed = write_schema(root)
+    click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
+
+
+def _slug_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Reject an id that could not be a file name and a record or source id (bad usage, exit 2)."""
+    from .scaffold import is_slug
+
+    if value is not None and not is_slug(value):
+        raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. daily-nk-workers-donbas")
+    return value
+
+
+@cli.command("add-source")
+@ROOT_OPTION
+@click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--outlet", required=True, help="The site the capture was taken from, as it names itself.")
+@click.option("--title", required=True, help="The headline as captured.")
+@click.option("--authors", "--author", "authors", multiple=True, metavar="NAME",
+              help="A byline as captured; repeat for each author. Leave out if the capture shows none.")
+@click.option("--published", metavar="DATE",
+              help="Publication date as far as the capture shows it: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--url", help="The address, only if the capture shows it; never reconstruct one.")
+@click.option("--origin", type=click.Choice(["original reporting", "republication", "wire copy"]),
+              default="original reporting", show_default=True, help="How the piece came to be.")
+@click.option("--original-outlet", metavar="OUTLET",
+              help="With --origin republication: the outlet that first published the piece.")
+@click.option("--language", default="en", show_default=True, help="BCP 47 code of the capture's language.")
+@click.option("--id", "source_id", callback=_slug_option, metavar="ID",
+              help="Id for the new source.  [default: outlet and first words of the title]")
+def add_source_command(root: Path, capture: Path, outlet: str, title: str, authors: tuple[str, ...],
+                       published: str | None, url: str | None, origin: str, original_outlet: str | None,
+                       language: str, source_id: str | None) -> None:
+    """Archive an article capture in seeds/ and register it; print the new source id.
+
+    The file is copied byte for byte and its SHA-256 recorded in seeds/sources.yaml,
+    as a new entry appended after the existing ones. Anything not given is recorded
+    as unknown with a reason. Refuses a capture that is already archived, and never
+    overwrites a file (exit 1).
+
+    \b
+    Example:
+      dossier add-source ~/captures/article.txt --outlet "Daily NK" \\
+        --title "The headline, as captured" --authors "A. Writer" --published 2024-03
+    """
+    from .scaffold import ScaffoldError, SourceMetadata, add_source
+
+    meta = SourceMetadata(outlet=outlet, title=title, authors=authors, published=published, url=url,
+                          origin=origin, language=language, original_outlet=original_outlet)
+    try:
+        added = add_source(root, capture, meta, source_id)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    verb = "archived" if added.copied else "registered"
+    click.echo(f"{verb} {added.capture} (SHA-256 {added.sha256[:16]}...) in seeds/sources.yaml as:", err=True)
+    click.echo(added.id)
+
+
+@cli.command("new")
+@ROOT_OPTION
+@click.option("--source", "source_id", required=True, metavar="SOURCE_ID",
+              help="The archived article the record quotes (an id from seeds/sources.yaml).")
+@click.option("--id", "record_id", callback=_slug_option, metavar="ID",
+              help="Id of the new record, also its file name.  [default: SOURCE_ID-1, -2, ...]")
+def new_command(root: Path, source_id: str, record_id: str | None) -> None:
+    """Start a record: write a commented skeleton to evidence/<id>.yaml and print its path.
+
+    The skeleton fails `dossier validate` until every blank is filled in; the errors
+    list what is left. Never overwrites a file (exit 1).
+
+    \b
+    Example:
+      dossier new --source kyiv-independent-wsj-15000-nk-workers --id kyiv-wsj-15000-workers-sent
+    """
+    from .scaffold import ScaffoldError, new_record
+
+    try:
+        path = new_record(root, source_id, record_id)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(str(path))
+    click.echo("Fill it in, then run `dossier validate`.", err=True)
+
+
+def main() -> None:
+    cli(prog_name="dossier")
