@@ -40,6 +40,11 @@ ADDED_NOTE = (
     "line. Check them against the capture and say here how each was read off it."
 )
 _CAPTURE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+# Characters a YAML stream may not contain literally (YAML 1.2, section 5.1); they must be escaped.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Plain scalars that a YAML 1.2 (core schema) reader, such as an editor's language server, takes for numbers.
+_YAML_12_NUMBER = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+                             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _NUMBERED = re.compile(r"^([0-9]+)_")
 MAX_ID = 120
 
@@ -65,6 +70,7 @@ def yaml_scalar(value: str | None) -> str:
         and not re.search(r"[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]", value)
         and _reads_back(value, yaml.SafeLoader)  # YAML 1.1 rules: catches yes/no/on/off, octals, dates
         and _reads_back(value, EvidenceLoader)
+        and not _YAML_12_NUMBER.match(value)  # `1e3` is text to YAML 1.1 but a number to YAML 1.2
     )
     return value if plain_ok else _double_quoted(value)
 
@@ -85,7 +91,7 @@ def _double_quoted(value: str) -> str:
             out.append("\\n")
         elif char == "\t":
             out.append("\\t")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or char == "\ufeff":
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or _NOT_PRINTABLE.match(char):
             out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
         else:
             out.append(char)
@@ -487,10 +493,15 @@ status: draft
 def _create(path: Path, data: bytes) -> None:
     """Create a new file; fail rather than replace one that exists."""
     try:
-        with open(path, "xb") as handle:
-            handle.write(data)
+        handle = open(path, "xb")
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; nothing was overwritten") from None
+    try:
+        with handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours, just created: never leave half a file behind
+        raise
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

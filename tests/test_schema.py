@@ -119,3 +119,14 @@ def test_schema_command_writes_and_checks(tmp_path: Path) -> None:
 def test_schema_help_has_an_example() -> None:
     result = CliRunner().invoke(cli, ["schema", "--help"])
     assert result.exit_code == 0 and "Example" in result.output and "dossier schema" in result.output
+
+
+def test_check_fails_on_a_schema_one_description_out_of_date(tmp_path: Path) -> None:
+    """The staleness check compares every byte: a model whose hover text changed makes it fail."""
+    stale = schema_text().replace("Stable id, equal to the file name", "Stable id, the same as the file name")
+    assert stale != schema_text()
+    (tmp_path / SCHEMA_PATH).parent.mkdir(parents=True)
+    (tmp_path / SCHEMA_PATH).write_text(stale, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["schema", "--root", str(tmp_path), "--check"])
+    assert result.exit_code == 1 and "stale: run `dossier schema`" in result.output
+    assert (tmp_path / SCHEMA_PATH).read_text(encoding="utf-8") == stale  # --check writes nothing

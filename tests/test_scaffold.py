@@ -1,0 +1,310 @@
+"""Starting new inputs: `add-source` archives a capture unchanged, `new` writes a skeleton; neither overwrites."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from yamllint import linter
+from yamllint.config import YamlLintConfig
+
+from dossier.checks import validate
+from dossier.cli import cli
+from dossier.load import parse_yaml
+from dossier.scaffold import NOT_GIVEN, yaml_scalar
+from dossier.schema import MODELINE
+
+from .conftest import FIXTURES, REPO
+
+ARTICLE = FIXTURES / "articles" / "example-gazette.txt"
+GAZETTE = ["--outlet", "The Example Gazette", "--title", "Test page: a fictitious article",
+           "--authors", "A. Tester", "--id", "example-gazette-test"]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def add_gazette(root: Path, *extra: str, capture: Path = ARTICLE) -> Result:
+    return run("add-source", "--root", str(root), str(capture), *GAZETTE, *extra)
+
+
+def register(root: Path) -> list[dict]:
+    doc, problems = parse_yaml((root / "seeds" / "sources.yaml").read_bytes(), "seeds/sources.yaml")
+    assert doc is not None, problems
+    return doc.data["sources"]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes: 'nothing was written' means this is unchanged."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def yamllint_problems(path: Path) -> list[str]:
+    config = YamlLintConfig(file=str(REPO / ".yamllint"))
+    return [f"{p.line}:{p.column} {p.desc}" for p in linter.run(path.read_text(encoding="utf-8"), config)]
+
+
+def assert_clean_failure(result: Result, code: int, text: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert text in result.output, result.output
+
+
+# --- add-source --------------------------------------------------------------
+
+
+def test_add_source_archives_the_capture_byte_for_byte_and_registers_it(root: Path) -> None:
+    old_register = (root / "seeds" / "sources.yaml").read_bytes()
+    result = add_gazette(root, "--published", "2024-03")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "example-gazette-test\n"  # stdout is just the id, for scripts
+
+    digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()
+    entry = register(root)[-1]
+    assert entry["id"] == "example-gazette-test" and entry["sha256"] == digest
+    assert (root / "seeds" / entry["capture"]).read_bytes() == ARTICLE.read_bytes()
+    assert entry["capture"].startswith("003_") and entry["capture"].endswith(".txt")  # after the fixture's 002_
+    assert entry["published"] == "2024-03" and entry["authors"] == ["A. Tester"]
+    assert entry["unknown"] == {"url": NOT_GIVEN}
+    # The register grows by one block at the end; every earlier byte is as it was.
+    assert (root / "seeds" / "sources.yaml").read_bytes().startswith(old_register)
+    assert validate(root).ok
+    assert not yamllint_problems(root / "seeds" / "sources.yaml")
+
+
+def test_what_is_not_given_is_recorded_as_unknown_with_a_reason(root: Path) -> None:
+    result = run("add-source", "--root", str(root), str(ARTICLE), "--outlet", "The Example Gazette",
+                 "--title", "Test page")
+    assert result.exit_code == 0, result.output
+    entry = register(root)[-1]
+    assert entry["id"] == "example-gazette-test-page"  # outlet and the first words of the title
+    assert entry["authors"] == [] and entry["published"] is None and entry["url"] is None
+    assert set(entry["unknown"]) == {"authors", "published", "url"}
+    assert "Check them against the capture" in entry["notes"]
+    assert validate(root).ok
+
+
+def test_add_source_refuses_a_capture_already_archived(root: Path, tmp_path: Path) -> None:
+    assert add_gazette(root).exit_code == 0
+    before = snapshot(root)
+    again = add_gazette(root, "--id", "another-id")
+    assert_clean_failure(again, 1, "already archived")
+    assert "cite that source id" in again.output
+    renamed = tmp_path / "same-bytes-other-name.txt"
+    shutil.copy2(ARTICLE, renamed)
+    assert_clean_failure(add_gazette(root, "--id", "third-id", capture=renamed), 1, "already archived")
+    assert snapshot(root) == before
+
+
+def test_add_source_refuses_content_already_lying_unregistered_in_seeds(root: Path) -> None:
+    shutil.copy2(ARTICLE, root / "seeds" / "gazette.txt")
+    before = snapshot(root)
+    result = add_gazette(root)
+    assert_clean_failure(result, 1, "register that file instead: dossier add-source seeds/gazette.txt")
+    assert snapshot(root) == before
+
+
+def test_a_file_already_in_seeds_is_registered_where_it_lies(root: Path) -> None:
+    placed = root / "seeds" / "gazette.txt"
+    shutil.copy2(ARTICLE, placed)
+    result = add_gazette(root, capture=placed)
+    assert result.exit_code == 0, result.output
+    assert "registered" in result.stderr
+    assert register(root)[-1]["capture"] == "gazette.txt"
+    assert sorted(p.name for p in (root / "seeds").iterdir()) == ["002_403746959bcb0950.txt", "gazette.txt",
+                                                                  "sources.yaml"]
+
+
+def test_add_source_never_reuses_a_source_id(root: Path, tmp_path: Path) -> None:
+    before = snapshot(root)
+    other = tmp_path / "other.txt"
+    other.write_text("Another page.\n", encoding="utf-8")
+    result = add_gazette(root, "--id", "fixture-kyiv-15000", capture=other)
+    assert_clean_failure(result, 1, "already in seeds/sources.yaml")
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--origin", "republication"], "needs --original-outlet"),
+        (["--original-outlet", "Daily NK"], "only for --origin republication"),
+        (["--published", "2999"], "in the future"),
+        (["--published", "2024-13"], "month 13 does not exist"),
+        (["--published", "March 2024"], "is not a date"),
+    ],
+)
+def test_add_source_refuses_metadata_that_would_not_validate(root: Path, extra: list[str], message: str) -> None:
+    before = snapshot(root)
+    assert_clean_failure(add_gazette(root, *extra), 1, message)
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"  \n", "is empty"), (b"caf\xe9 au lait\n", "is not UTF-8 text (byte 0xe9 at offset 3)")],
+)
+def test_add_source_refuses_captures_that_cannot_be_checked(root: Path, tmp_path: Path, content: bytes,
+                                                           message: str) -> None:
+    capture = tmp_path / "capture.txt"
+    capture.write_bytes(content)
+    before = snapshot(root)
+    assert_clean_failure(add_gazette(root, capture=capture), 1, message)
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--title", "no outlet"],  # --outlet is required
+        ["--outlet", "X", "--title", "Y", "--id", "Not A Slug"],
+        ["--outlet", "X", "--title", "Y", "--origin", "rumour"],
+    ],
+)
+def test_add_source_bad_usage_exits_2(root: Path, args: list[str]) -> None:
+    before = snapshot(root)
+    assert run("add-source", "--root", str(root), str(ARTICLE), *args).exit_code == 2
+    assert run("add-source", "--root", str(root), str(root / "missing.txt"), "--outlet", "X").exit_code == 2
+    assert snapshot(root) == before
+
+
+def test_metadata_that_yaml_would_misread_is_kept_exactly(root: Path) -> None:
+    tricky = ["yes", "2024-05", "010", "1e3", "null", "a: b # c", '"quoted"', "- dash", "Ünïcödé — dash"]
+    result = run("add-source", "--root", str(root), str(ARTICLE), "--outlet", "no", "--title", "1e3",
+                 *[arg for name in tricky for arg in ("--authors", name)], "--id", "tricky")
+    assert result.exit_code == 0, result.output
+    entry = register(root)[-1]
+    assert (entry["outlet"], entry["title"], entry["authors"]) == ("no", "1e3", tricky)
+    # A YAML 1.1 reader (PyYAML's default, yamllint) reads the same strings.
+    plain = yaml.safe_load((root / "seeds" / "sources.yaml").read_text(encoding="utf-8"))["sources"][-1]
+    assert (plain["outlet"], plain["title"], plain["authors"]) == ("no", "1e3", tricky)
+    assert validate(root).ok
+
+
+def test_a_crlf_register_stays_crlf(root: Path) -> None:
+    path = root / "seeds" / "sources.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    old = path.read_bytes()
+    assert add_gazette(root).exit_code == 0
+    new = path.read_bytes()
+    assert new.startswith(old) and b"\n" not in new.replace(b"\r\n", b"")
+    assert register(root)[-1]["id"] == "example-gazette-test"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=80))
+def test_any_text_is_written_as_yaml_that_reads_back_exactly(value: str) -> None:
+    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode("utf-8"), "x.yaml")
+    assert not problems and doc is not None and doc.data == {"key": value}
+
+
+@pytest.mark.parametrize("value", ["\ufffe", "a\uffffb", "\x00", "\u2028", "\ufeffBOM"])
+def test_characters_yaml_forbids_literally_are_escaped(value: str) -> None:
+    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode("utf-8"), "x.yaml")
+    assert not problems and doc is not None and doc.data == {"key": value}
+
+
+@pytest.mark.parametrize("value", ["1e3", "0o17", "0x1F", ".inf", "-.5", "1.", ".NaN"])
+def test_text_a_yaml_1_2_editor_would_read_as_a_number_is_quoted(value: str) -> None:
+    assert yaml_scalar(value) == f'"{value}"'
+
+
+# --- new ---------------------------------------------------------------------
+
+
+def new(root: Path, *args: str) -> Result:
+    return run("new", "--root", str(root), "--source", "fixture-kyiv-15000", *args)
+
+
+def test_new_writes_a_commented_skeleton_with_the_modeline_and_prints_its_path(root: Path) -> None:
+    first = new(root)
+    assert first.exit_code == 0, first.output
+    path = root / "evidence" / "fixture-kyiv-15000-1.yaml"
+    assert first.stdout == f"{path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == MODELINE
+    assert "id: fixture-kyiv-15000-1\n" in text and "source: fixture-kyiv-15000\n" in text
+    assert "  - The Kyiv Independent\n" in text  # the chain ends at the source's outlet
+    assert text.count("\n#") >= 15, "every field has a comment saying what to write"
+    assert not yamllint_problems(path)
+    second = new(root)
+    assert second.exit_code == 0 and (root / "evidence" / "fixture-kyiv-15000-2.yaml").is_file()
+
+
+def test_new_refuses_to_overwrite(root: Path) -> None:
+    before = snapshot(root)
+    result = new(root, "--id", "fixture-15000-workers")
+    assert_clean_failure(result, 1, "evidence/fixture-15000-workers.yaml already exists")
+    assert snapshot(root) == before
+
+
+def test_new_names_an_unknown_source(root: Path) -> None:
+    result = run("new", "--root", str(root), "--source", "fixture-kyiv-1500")
+    assert_clean_failure(result, 1, "source 'fixture-kyiv-1500' is not in seeds/sources.yaml")
+    assert "did you mean 'fixture-kyiv-15000'" in result.output
+    empty = root.parent / "empty"
+    empty.mkdir()
+    assert_clean_failure(run("new", "--root", str(empty), "--source", "x"), 1, "dossier add-source")
+
+
+def test_new_bad_usage_exits_2(root: Path) -> None:
+    before = snapshot(root)
+    assert new(root, "--id", "Bad_Id").exit_code == 2
+    assert run("new", "--root", str(root)).exit_code == 2  # --source is required
+    assert snapshot(root) == before
+
+
+def test_the_skeleton_fails_validation_naming_what_to_fill_in(root: Path) -> None:
+    assert new(root, "--id", "todo").exit_code == 0
+    result = run("validate", "--root", str(root))
+    assert result.exit_code == 1
+    ours = [line for line in result.output.splitlines() if line.startswith("evidence/todo.yaml:")]
+    for field in ("title", "claim", "passage", "reporting_chain.0", "provisions.0.id", "provisions.0.rationale",
+                  "event.date", "grading.reliability", "grading.credibility", "grading.justification"):
+        assert any(f": error: {field}: " in line for line in ours), (field, result.output)
+    assert not [line for line in result.output.splitlines() if line.startswith("evidence/fixture-")]
+
+
+def test_the_skeleton_validates_once_filled_in(root: Path) -> None:
+    """Filling in the blanks where the comments say, and deleting the optional lines, gives a valid record."""
+    assert new(root, "--id", "kyiv-wsj-15000").exit_code == 0
+    path = root / "evidence" / "kyiv-wsj-15000.yaml"
+    text = path.read_text(encoding="utf-8")
+    blanks = {
+        'title: ""': "title: South Korean intelligence estimate of 15,000 workers",
+        "claim: >-\n": "claim: >-\n  The Kyiv Independent reports, citing the WSJ, that about 15,000 workers went.\n",
+        "passage: >-\n": "passage: >-\n  North Korea sent about 15,000 labor migrants to Russia to cover the labor\n"
+                         "  market shortage in the country\n",
+        '  - ""\n  - The Kyiv': "  - South Korean intelligence\n  - The Wall Street Journal\n  - The Kyiv",
+        'id: ""': "id: 2397-OP8",
+        'rationale: ""': "rationale: DPRK workers earning income abroad.",
+        'date: ""': 'date: "2025"',
+        '  date_note: ""\n': "",
+        'place: ""': "place: Russia",
+        'reliability: ""': "reliability: B",
+        'credibility: ""': "credibility: 3",
+        'justification: ""': "justification: A newspaper relaying an intelligence estimate.",
+    }
+    for blank, filled in blanks.items():
+        assert text.count(blank) == 1, blank
+        text = text.replace(blank, filled)
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    assert "3 records, 0 errors" in result.output
+
+
+def test_a_file_that_cannot_be_written_is_reported_without_a_traceback(root: Path) -> None:
+    shutil.rmtree(root / "evidence")
+    (root / "evidence").write_text("not a folder\n", encoding="utf-8")
+    result = new(root, "--id", "blocked")
+    assert_clean_failure(result, 1, "error: ")
+    assert (root / "evidence").read_text(encoding="utf-8") == "not a folder\n"
