@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -115,6 +116,16 @@ def schema_command(root: Path, check: bool) -> None:
     click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
 
 
+def _fail(exc: Exception) -> NoReturn:
+    """Report input the command cannot accept, or a file it cannot write, without a traceback (exit 1)."""
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
 def _slug_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Reject an id that could not be a file name and a record or source id (bad usage, exit 2)."""
     from .scaffold import is_slug
@@ -162,9 +173,8 @@ def add_source_command(root: Path, capture: Path, outlet: str, title: str, autho
                           origin=origin, language=language, original_outlet=original_outlet)
     try:
         added = add_source(root, capture, meta, source_id)
-    except ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    except (ScaffoldError, OSError) as exc:
+        _fail(exc)
     verb = "archived" if added.copied else "registered"
     click.echo(f"{verb} {added.capture} (SHA-256 {added.sha256[:16]}...) in seeds/sources.yaml as:", err=True)
     click.echo(added.id)
@@ -190,9 +200,8 @@ def new_command(root: Path, source_id: str, record_id: str | None) -> None:
 
     try:
         path = new_record(root, source_id, record_id)
-    except ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+    except (ScaffoldError, OSError) as exc:
+        _fail(exc)
     click.echo(str(path))
     click.echo("Fill it in, then run `dossier validate`.", err=True)
 
