@@ -196,6 +196,7 @@ class Dossier:
     reliability_scale: dict[str, str] = field(default_factory=lambda: dict(RELIABILITY))
     credibility_scale: dict[int, str] = field(default_factory=lambda: dict(CREDIBILITY))
     headline_figures: list[HeadlineFigure] = field(default_factory=list)
+    figures_total: int = 0
     strongest: list[Finding] = field(default_factory=list)
     denials: list[Finding] = field(default_factory=list)
 
@@ -261,6 +262,7 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
         source_counts={s.id: sum(f.source.id == s.id for f in findings) for s in cited},
         provisions=list(validated.catalog.provisions) if validated.catalog else [],
         headline_figures=headline_figures(findings),
+        figures_total=sum(len(f.record.figures) for f in findings),
         strongest=strongest_findings(findings),
         denials=[f for f in findings if f.contradicts],
     )
@@ -279,7 +281,7 @@ def build_finding(record: Record, validated: Validated, by_id: dict[str, Record]
         contradicts=links(record, record.contradicts, by_id),
         contradicted_by=links(record, [o.id for o in by_id.values() if record.id in o.contradicts], by_id),
         deadline_notes={t.id: deadline_note(record, validated.provisions[t.id], source) for t in record.provisions
-                        if validated.provisions[t.id].deadlines},
+                        if any(d.kind == "conduct" for d in validated.provisions[t.id].deadlines)},
         rationale={t.id: t.rationale for t in record.provisions},
     )
 
@@ -319,7 +321,7 @@ def citation(source: Source) -> str:
 def deadline_note(record: Record, provision: Provision, source: Source) -> str:
     """How the reported event relates to the provision's deadlines, at the precision the dates allow."""
     notes = []
-    for deadline in provision.deadlines:
+    for deadline in (d for d in provision.deadlines if d.kind == "conduct"):
         date = record.event.date
         when = display_date(deadline.date)
         if date is None:
@@ -355,14 +357,18 @@ def finding_order(finding: Finding) -> tuple:
     return (date is None, date or "", finding.source.published or "", finding.id)
 
 
-def headline_figures(findings: list[Finding], limit: int = 12) -> list[HeadlineFigure]:
-    """The figures the records give, in date order, each with the origin it comes from."""
-    out = [
-        HeadlineFigure(figure_text(figure), finding)
-        for finding in sorted(findings, key=finding_order)
-        for figure in finding.record.figures
-    ]
-    return out[:limit]
+def headline_figures(findings: list[Finding], limit: int = 10) -> list[HeadlineFigure]:
+    """The figures of the best-graded findings, shown in date order: a summary a reader can take in.
+
+    The template says when this is fewer than all figures; every figure still appears with its finding.
+    """
+    graded = sorted(
+        ((finding, figure) for finding in findings for figure in finding.record.figures),
+        key=lambda pair: (pair[0].record.status != "reviewed", pair[0].record.grading.reliability,
+                          pair[0].record.grading.credibility, finding_order(pair[0])),
+    )[:limit]
+    graded.sort(key=lambda pair: finding_order(pair[0]))
+    return [HeadlineFigure(figure_text(figure), finding) for finding, figure in graded]
 
 
 def figure_text(figure: Figure) -> str:

@@ -238,7 +238,12 @@ class Register(Strict):
 
 
 class Deadline(Strict):
+    """A date a provision sets. Only `conduct` deadlines are compared with reported events."""
+
     date: PartialDate
+    kind: Literal["conduct", "report"] = Field(
+        description="conduct: by when the obligation itself must be met (events are placed against it); "
+                    "report: when Member States must report (not compared with events).")
     what: Line
     verified: bool
 

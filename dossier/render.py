@@ -112,6 +112,7 @@ class _Collect(logging.Handler):
 def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
     """Lay out the HTML as an A4 PDF. Strict: any WeasyPrint warning fails the render."""
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     fetcher_class, blocked = _fetcher_class()
     fetcher = fetcher_class(folder)
@@ -119,10 +120,13 @@ def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
+        # @font-face in a separate stylesheet only takes effect through a shared FontConfiguration.
+        fonts = FontConfiguration()
         document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/", url_fetcher=fetcher)
-        stylesheet = weasyprint.CSS(filename=str(folder / "print.css"), url_fetcher=fetcher)
+        stylesheet = weasyprint.CSS(filename=str(folder / "print.css"), url_fetcher=fetcher, font_config=fonts)
         pdf = document.write_pdf(
             stylesheets=[stylesheet],
+            font_config=fonts,
             pdf_variant=PDF_VARIANT,
             pdf_identifier=f"dossier-{dossier.version}".encode(),
             uncompressed_pdf=False,
