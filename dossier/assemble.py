@@ -7,6 +7,7 @@ templates only lay it out and every sentence can be traced to records.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .archive import PassageMatch
@@ -226,23 +227,20 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
     """Build the brief's view model from a validated evidence base (which must have no errors)."""
     if not validated.ok:
         raise ValueError("refusing to assemble a brief from invalid evidence")
-    sources = list(validated.sources.values())
     records = [r for r in validated.records if selection.admits(r)]
     by_id = {r.id: r for r in validated.records}
-    findings = [build_finding(r, validated, by_id) for r in records]
+    backlinks = BackLinks.index(validated.records)
+    findings = [build_finding(r, validated, by_id, backlinks) for r in records]
     chapters = group_by_provision(findings, validated)
     timeline = sorted((TimelineEntry(f.record.event.date, f) for f in findings if f.record.event.date),
                       key=lambda e: (e.date, e.finding.id))
     undated = [f for f in findings if not f.record.event.date]
-    cited = [s for s in sources if any(f.source.id == s.id for f in findings)]
-    chapter_of = {c.provision.id: c for c in chapters}
-    matrix = [
-        MatrixRow(p, [sum(f.source.id == s.id and p.id in f.rationale for f in findings) for s in cited],
-                  chapter_of.get(p.id))
-        for p in validated.catalog.provisions
-    ] if validated.catalog else []
+    source_counts = Counter(f.source.id for f in findings)
+    cited = [s for s in validated.sources.values() if s.id in source_counts]
+    matrix = evidence_matrix(findings, cited, chapters, validated)
     settings = validated.settings
     declared = settings.evidence_cutoff if settings else None
+    sources = list(validated.sources.values())
     cutoff = declared or latest_date([s.published for s in sources] + [r.event.date for r in validated.records])
     return Dossier(
         title=settings.title if settings else TITLE,
@@ -259,7 +257,7 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
         undated=undated,
         matrix=matrix,
         sources=cited,
-        source_counts={s.id: sum(f.source.id == s.id for f in findings) for s in cited},
+        source_counts={s.id: source_counts[s.id] for s in cited},
         provisions=list(validated.catalog.provisions) if validated.catalog else [],
         headline_figures=headline_figures(findings),
         figures_total=sum(len(f.record.figures) for f in findings),
@@ -268,7 +266,35 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
     )
 
 
-def build_finding(record: Record, validated: Validated, by_id: dict[str, Record]) -> Finding:
+@dataclass(frozen=True)
+class BackLinks:
+    """Who points at whom: computed once, so linking n records costs n, not n squared."""
+
+    corroborated_by: dict[str, list[str]]
+    contradicted_by: dict[str, list[str]]
+
+    @classmethod
+    def index(cls, records: list[Record]) -> BackLinks:
+        corroborated_by: dict[str, list[str]] = defaultdict(list)
+        contradicted_by: dict[str, list[str]] = defaultdict(list)
+        for record in records:
+            for target in record.corroborates:
+                corroborated_by[target].append(record.id)
+            for target in record.contradicts:
+                contradicted_by[target].append(record.id)
+        return cls(dict(corroborated_by), dict(contradicted_by))
+
+
+def evidence_matrix(findings: list[Finding], cited: list[Source], chapters: list[Chapter],
+                    validated: Validated) -> list[MatrixRow]:
+    """Every catalogued provision against every cited source; provisions without evidence stay as empty rows."""
+    counts = Counter((pid, f.source.id) for f in findings for pid in f.rationale)
+    chapter_of = {c.provision.id: c for c in chapters}
+    provisions = validated.catalog.provisions if validated.catalog else []
+    return [MatrixRow(p, [counts[(p.id, s.id)] for s in cited], chapter_of.get(p.id)) for p in provisions]
+
+
+def build_finding(record: Record, validated: Validated, by_id: dict[str, Record], backlinks: BackLinks) -> Finding:
     source = validated.sources[record.source]
     return Finding(
         record=record,
@@ -277,9 +303,9 @@ def build_finding(record: Record, validated: Validated, by_id: dict[str, Record]
         chain_sentence=chain_sentence(record.reporting_chain),
         citation=citation(source),
         corroborates=links(record, record.corroborates, by_id),
-        corroborated_by=links(record, [o.id for o in by_id.values() if record.id in o.corroborates], by_id),
+        corroborated_by=links(record, backlinks.corroborated_by.get(record.id, []), by_id),
         contradicts=links(record, record.contradicts, by_id),
-        contradicted_by=links(record, [o.id for o in by_id.values() if record.id in o.contradicts], by_id),
+        contradicted_by=links(record, backlinks.contradicted_by.get(record.id, []), by_id),
         deadline_notes={t.id: deadline_note(record, validated.provisions[t.id], source) for t in record.provisions
                         if any(d.kind == "conduct" for d in validated.provisions[t.id].deadlines)},
         rationale={t.id: t.rationale for t in record.provisions},

@@ -1,0 +1,137 @@
+"""Rendering: hostile text stays inert, the renderer reads nothing outside templates/, warnings fail."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dossier.assemble import assemble
+from dossier.build import BuildError, build_brief
+from dossier.checks import validate
+from dossier.render import RenderError, _fetcher_class, render_html, render_pdf, templates_dir, write_atomically
+
+from .conftest import REPO
+
+PAYLOADS = ['<script>alert("x")</script>', '<img src="file:///etc/passwd">', "{{ 7*7 }}",
+            "url(file:///etc/passwd)"]
+HOSTILE = " ".join(PAYLOADS)
+
+
+def add_hostile_record(root: Path) -> None:
+    """A valid record whose free-text fields all carry the payloads (valid input: it must load as text)."""
+    source = root / "evidence" / "fixture-student-visas.yaml"
+    text = source.read_text().replace("id: fixture-student-visas", "id: fixture-hostile")
+    text = text.replace("title: Workers entered Russia on student visas", f"title: '{HOSTILE}'")
+    text = text.replace("  The Kyiv Independent reports that many North Korean workers came to Russia on student visas.",
+                        f"  The Kyiv Independent reports {HOSTILE}")
+    text = text.replace("justification: The outlet's own summary, without a named source.",
+                        f"justification: '{HOSTILE}'")
+    text = text.replace("  date_note: The article gives no date for the entries.", f"  date_note: '{HOSTILE}'")
+    (root / "evidence" / "fixture-hostile.yaml").write_text(text)
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def test_hostile_text_is_inert_in_html_pdf_and_json(root: Path, tmp_path: Path) -> None:
+    add_hostile_record(root)
+    out = tmp_path / "out"
+    build_brief(root, out)  # would raise if anything tried to fetch file:///etc/passwd
+    html = (out / "dossier.html").read_text()
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and "49" not in html.split("fixture-hostile")[1][:2000]
+    assert "url(file:///etc/passwd)" in html  # as text, outside any style
+    pdf = " ".join(pdf_text((out / "dossier.pdf").read_bytes(), tmp_path).split())
+    for payload in PAYLOADS:
+        assert payload in pdf, payload
+    assert "root:x:0:0" not in pdf and b"root:x:0:0" not in (out / "dossier.pdf").read_bytes()
+    record = next(r for r in json.loads((out / "dossier.json").read_text())["records"] if r["id"] == "fixture-hostile")
+    assert record["title"] == HOSTILE
+
+
+@pytest.fixture
+def fetcher(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    fetcher_class, blocked = _fetcher_class()
+    return fetcher_class(templates), blocked, templates
+
+
+def test_fetcher_serves_template_files_and_data_urls(fetcher) -> None:
+    fetch, _, templates = fetcher
+    assert fetch.fetch((templates / "print.css").as_uri()).read().startswith(b"/*")
+    assert fetch.fetch("data:text/plain,hello").read() == b"hello"
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "https://example.org/font.woff",
+    "http://127.0.0.1/",
+    "ftp://example.org/x",
+])
+def test_fetcher_blocks_everything_else(fetcher, url: str) -> None:
+    fetch, blocked, _ = fetcher
+    with pytest.raises(blocked, match="blocked"):
+        fetch.fetch(url)
+
+
+def test_fetcher_blocks_escapes_from_the_templates_folder(fetcher, tmp_path: Path) -> None:
+    fetch, blocked, templates = fetcher
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the brief")
+    with pytest.raises(blocked):
+        fetch.fetch(templates.as_uri() + "/../secret.txt")
+    (templates / "link.txt").symlink_to(secret)
+    with pytest.raises(blocked):
+        fetch.fetch((templates / "link.txt").as_uri())
+
+
+def test_a_stylesheet_that_reaches_outside_fails_the_render(root: Path) -> None:
+    validated = validate(root)
+    folder = root / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "print.css").write_text((folder / "print.css").read_text()
+                                      + "\nh1 { background-image: url(file:///etc/passwd); }\n")
+    dossier = assemble(validated)
+    with pytest.raises(RenderError, match="blocked a request for file:///etc/passwd"):
+        render_pdf(render_html(dossier, folder), dossier, folder)
+
+
+def test_any_weasyprint_warning_fails_the_render(root: Path) -> None:
+    folder = root / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    (folder / "print.css").write_text((folder / "print.css").read_text() + "\nh2 { bookmark-levle: 1; }\n")
+    dossier = assemble(validate(root))
+    with pytest.raises(RenderError, match="(?s)strict.*bookmark-levle"):
+        render_pdf(render_html(dossier, folder), dossier, folder)
+
+
+def test_a_template_using_an_unknown_field_fails(root: Path) -> None:
+    folder = root / "templates"
+    shutil.copytree(REPO / "templates", folder)
+    template = folder / "finding.html.j2"
+    template.write_text(template.read_text().replace("{{ r.claim }}", "{{ r.claim_text }}"))
+    with pytest.raises(BuildError, match="claim_text"):
+        build_brief(root, root / "build", formats={"html"})
+
+
+def test_templates_dir_prefers_the_roots_own(root: Path) -> None:
+    assert templates_dir(root) == (REPO / "templates")
+    shutil.copytree(REPO / "templates", root / "templates")
+    assert templates_dir(root) == (root / "templates").resolve()
+
+
+def test_write_atomically_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
+    (tmp_path / "dossier.html").write_text("old")
+    written = write_atomically({"dossier.html": b"new", "dossier.json": b"{}"}, tmp_path)
+    assert sorted(p.name for p in written) == ["dossier.html", "dossier.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier.html", "dossier.json"]
+    assert (tmp_path / "dossier.html").read_text() == "new"
