@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := build
 
-INPUTS := $(wildcard evidence/*.yaml seeds/* catalog/*.yaml templates/* templates/fonts/*) $(wildcard dossier/*.py)
+INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml templates/*.* templates/fonts/*) $(wildcard dossier/*.py)
 
 .PHONY: dossier test validate setup clean bench schema
 
