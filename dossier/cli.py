@@ -206,5 +206,59 @@ def new_command(root: Path, source_id: str, record_id: str | None) -> None:
     click.echo("Fill it in, then run `dossier validate`.", err=True)
 
 
+@cli.command("diff")
+@ROOT_OPTION
+@click.argument("base", metavar="BASE")
+@click.argument("head", metavar="[HEAD]", required=False)
+def diff_command(root: Path, base: str, head: str | None) -> None:
+    """Summarise in Markdown what changes in the brief between two git revisions.
+
+    BASE and HEAD are git revisions (branch, tag, commit); without HEAD the working
+    tree is compared, committed or not. The summary lists records added, removed
+    and changed (which fields), sources added, the chapters (provisions) that change,
+    and whether HEAD validates. Exit 0 when HEAD is valid, 1 when it is not (the
+    summary is printed either way), 2 for an unknown revision or no git checkout.
+
+    \b
+    Examples:
+      dossier diff origin/main                 # this branch, uncommitted edits included
+      dossier diff main my-branch > summary.md
+      dossier diff "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .review import ReviewError, review, review_markdown
+
+    try:
+        result = review(root, base, head)
+    except ReviewError as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        _fail(exc)
+    click.echo(review_markdown(result), nl=False)
+    sys.exit(0 if result.validation.ok else 1)
+
+
+@cli.command("stats")
+@ROOT_OPTION
+def stats_command(root: Path) -> None:
+    """Count the evidence: records per provision, source, grade and status, and the dates covered.
+
+    Counts the records that load; when anything is invalid it says so on stderr and
+    exits 1 (run `dossier validate` for the details).
+
+    \b
+    Example:
+      dossier stats
+      dossier stats --root ../other-checkout
+    """
+    from .review import evidence_stats, stats_markdown
+
+    result = run_checks(root)
+    click.echo(stats_markdown(evidence_stats(result)), nl=False)
+    if not result.ok:
+        click.echo(f"{summary_line(len(result.records), result.problems)}: the counts leave out what does not "
+                   "load; run `dossier validate` for the details", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="dossier")
