@@ -43,6 +43,8 @@ def jinja_environment(folder: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = display_date
+    # Jinja's `capitalize` lower-cases the rest ("2397-OP8" -> "2397-op8"); this only raises the first letter.
+    env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     return env
 
 

@@ -126,8 +126,9 @@ def test_pdf_has_page_x_of_y_marking_and_contents_page_numbers(shipped: Path) ->
     pages = text.split("\f")
     total = len(PdfReader(shipped / "dossier.pdf").pages)
     assert f"Page 2 of {total}" in pages[1]
-    marking = yaml.safe_load((REPO / "brief.yaml").read_text())["marking"]
-    assert all(marking in page for page in pages[1:total])
+    settings = yaml.safe_load((REPO / "brief.yaml").read_text())
+    assert pages[0].startswith(settings["marking"]), "the cover is the first page"
+    assert all(settings["marking"] in page for page in pages[1:total]), "running header on every page"
     assert re.search(r"Executive summary[ .]+\d+", pages[1]), "contents lines carry page numbers"
 
 
