@@ -92,28 +92,35 @@ def build(root: Path, out: Path | None, provisions: tuple[str, ...], since: str 
 
 @cli.command("schema")
 @ROOT_OPTION
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the committed schema is stale.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a committed schema is stale.")
 def schema_command(root: Path, check: bool) -> None:
-    """Write the JSON Schema of an evidence record to schema/evidence.schema.json.
+    """Write the JSON Schemas: schema/evidence.schema.json and schema/dossier.schema.json.
 
-    Editors read it through the modeline at the top of every evidence file
-    (hover text, completion, errors as you type). Run it after changing the models.
+    Editors read the evidence schema through the modeline at the top of every evidence
+    file (hover text, completion, errors as you type); the dossier schema describes
+    build/dossier.json for tools. Run it after changing the models, and commit the result.
 
     \b
     Example:
       dossier schema
       dossier schema --check     # in CI or a pre-commit hook
     """
-    from .schema import SCHEMA_PATH, schema_is_current, write_schema
+    from .schema import stale_schemas, write_schemas
 
     if check:
-        if schema_is_current(root):
-            click.echo(f"{SCHEMA_PATH} is up to date")
-            return
-        click.echo(f"{SCHEMA_PATH} is stale: run `dossier schema` and commit it", err=True)
-        sys.exit(1)
-    path, changed = write_schema(root)
-    click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
+        stale = stale_schemas(root)
+        for path in stale:
+            click.echo(f"{path} is stale: run `dossier schema` and commit it", err=True)
+        if stale:
+            sys.exit(1)
+        click.echo("schemas are up to date")
+        return
+    try:
+        written = write_schemas(root)
+    except OSError as exc:
+        _fail(exc)
+    for path, changed in written:
+        click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
 
 
 def _fail(exc: Exception) -> NoReturn:

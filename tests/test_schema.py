@@ -12,7 +12,8 @@ from jsonschema import Draft7Validator
 
 from dossier.cli import cli
 from dossier.load import read_yaml
-from dossier.schema import DRAFT_07, MODELINE, SCHEMA_PATH, record_schema, schema_text
+from dossier.export import json_schema
+from dossier.schema import DRAFT_07, EXPORT_SCHEMA_PATH, MODELINE, SCHEMA_PATH, record_schema, schema_text
 
 from .conftest import FIXTURES, REPO
 
@@ -104,16 +105,21 @@ def test_schema_flags_what_an_editor_should_underline() -> None:
     assert "-1 is less than the minimum of 0" in messages
 
 
-def test_schema_command_writes_and_checks(tmp_path: Path) -> None:
+def test_schema_command_writes_and_checks_both_schemas(tmp_path: Path) -> None:
     runner = CliRunner()
     stale = runner.invoke(cli, ["schema", "--root", str(tmp_path), "--check"])
     assert stale.exit_code == 1 and "stale" in stale.output
+    assert not (tmp_path / "schema").exists(), "--check writes nothing"
     wrote = runner.invoke(cli, ["schema", "--root", str(tmp_path)])
     assert wrote.exit_code == 0, wrote.output
     assert (tmp_path / SCHEMA_PATH).read_text(encoding="utf-8") == schema_text()
+    assert (tmp_path / EXPORT_SCHEMA_PATH).read_text(encoding="utf-8") == json_schema()
     again = runner.invoke(cli, ["schema", "--root", str(tmp_path)])
-    assert again.exit_code == 0 and "unchanged" in again.output
+    assert again.exit_code == 0 and again.output.count("unchanged") == 2
     assert runner.invoke(cli, ["schema", "--root", str(tmp_path), "--check"]).exit_code == 0
+    (tmp_path / EXPORT_SCHEMA_PATH).write_text("{}\n", encoding="utf-8")
+    export_stale = runner.invoke(cli, ["schema", "--root", str(tmp_path), "--check"])
+    assert export_stale.exit_code == 1 and "dossier.schema.json is stale" in export_stale.output
 
 
 def test_schema_help_has_an_example() -> None:
