@@ -419,6 +419,11 @@ def code(text: Any) -> str:
     return f"`{value}`"
 
 
+def cell_code(text: Any) -> str:
+    """Inline code inside a table cell: GitHub splits cells at a `|` even within code, unless escaped."""
+    return code(text).replace("|", "\\|")
+
+
 def fenced(text: str) -> str:
     """A block shown verbatim: the fence is longer than any run of backticks inside."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -559,10 +564,10 @@ def chapters_section(chapters: list[ChapterChange]) -> list[str]:
     rows = ["| Provision | Findings | What changes |", "|---|---|---|"]
     for chapter in chapters:
         what = [chapter.kind] if chapter.kind != "changed" else []
-        what += [f"{label} {', '.join(map(code, ids))}" for label, ids in
+        what += [f"{label} {', '.join(map(cell_code, ids))}" for label, ids in
                  (("added", chapter.added), ("removed", chapter.removed), ("changed", chapter.changed)) if ids]
         what += ["provision text changed"] if chapter.provision_text_changed else []
-        name = f"{code(chapter.provision)} {md(chapter.title)}".strip()
+        name = f"{cell_code(chapter.provision)} {md(chapter.title)}".strip()
         rows.append(f"| {name} | {chapter.before} → {chapter.after} | {'; '.join(what)} |")
     return [f"### Chapters of the brief that change ({len(chapters)})\n\n" + "\n".join(rows)]
 

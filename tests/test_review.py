@@ -202,6 +202,15 @@ def test_input_text_cannot_reshape_the_summary(repo: Path) -> None:
     assert not re.search(r"(?<!\\)[<>\[\]|@*`]", title), "every character that could format is escaped"
 
 
+def test_a_provision_id_cannot_split_a_table_cell(repo: Path) -> None:
+    write_record(repo, VISAS, record_text(repo, VISAS).replace("id: 2375-OP17", "id: 2375|OP17"))
+    result = diff(repo, "base")
+    assert_clean(result, 1)  # not a provision id: invalid at head, summarised all the same
+    rows = [line for line in result.output.splitlines() if line.startswith("| `2375\\|")]
+    assert rows == ["| `2375\\|OP17` | 0 → 1 | new chapter; added `fixture-student-visas` |"]
+    assert len(re.findall(r"(?<!\\)\|", rows[0])) == 4, "three cells, no more"
+
+
 def test_markdown_helpers() -> None:
     assert md("a <b> [c](d) | e_f *g* `h` ~i~ &j @k\n  l") == r"a \<b\> \[c\](d) \| e\_f \*g\* \`h\` \~i\~ \&j \@k l"
     assert code("a`b") == "`a'b`"
