@@ -1,4 +1,4 @@
-"""The pull-request path: the analyst's steps in docs/adding-evidence.md, and the CI workflow that checks them.
+"""The pull-request path: the analyst's steps in the README's "Adding evidence" section, and the CI workflow that checks them.
 
 The end-to-end test runs the `dossier` commands written in the doc, as written, in a temporary copy
 of the repository, and fills the record in with the YAML the doc shows; so the doc cannot drift
@@ -23,7 +23,7 @@ from dossier.cli import cli
 
 from .conftest import FIXTURES, REPO
 
-DOC = REPO / "docs" / "adding-evidence.md"
+README = REPO / "README.md"
 WORKFLOW = REPO / ".github" / "workflows" / "dossier.yml"
 ARTICLE = FIXTURES / "articles" / "example-gazette.txt"
 RECORD_ID = "gazette-120-workers-test-site"
@@ -34,6 +34,14 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "G
 # --- The analyst's path, end to end --------------------------------------------
 
 
+def guide() -> str:
+    """The README's "Adding evidence" section, up to the next section."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("## Adding evidence\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else None]
+
+
 def code_blocks(markdown: str, language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```$", markdown, flags=re.MULTILINE | re.DOTALL)
 
@@ -41,7 +49,7 @@ def code_blocks(markdown: str, language: str) -> list[str]:
 def doc_commands() -> list[list[str]]:
     """Every `dossier ...` command in the doc's shell blocks, continuation lines joined, comments dropped."""
     commands = []
-    for block in code_blocks(DOC.read_text(encoding="utf-8"), "sh"):
+    for block in code_blocks(guide(), "sh"):
         for line in block.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
             if words[:1] == ["dossier"]:
@@ -75,8 +83,7 @@ def checkout(tmp_path: Path) -> Path:
 
 def test_the_doc_uses_only_the_pull_request_commands() -> None:
     assert [c[0] for c in doc_commands()] == ["add-source", "new", "validate", "build", "diff"]
-    text = DOC.read_text(encoding="utf-8")
-    assert text.startswith("## Adding evidence\n"), "the lead pastes it into the README as a section"
+    text = guide()
     assert "dossier stats" in text
 
 
@@ -98,7 +105,7 @@ def test_an_analyst_goes_from_an_article_to_a_record_in_the_brief(checkout: Path
     assert unfinished.exit_code == 1
     assert f"evidence/{RECORD_ID}.yaml:" in unfinished.output and "passage: must not be blank" in unfinished.output
 
-    (filled,) = code_blocks(DOC.read_text(encoding="utf-8"), "yaml")
+    (filled,) = code_blocks(guide(), "yaml")
     path.write_text(filled, encoding="utf-8")
     finished = run_in(checkout, validate)
     assert finished.exit_code == 0, finished.output
