@@ -10,11 +10,14 @@ everything in one run.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from .archive import Capture, PassageMatch, PassageMiss, sha256_of, verify_passage
+from .archive import Capture, PassageMatch, PassageMiss, verify_passage
 from .load import Document, LoadedRecord, load_catalog, load_records, load_register, load_settings
 from .models import BriefSettings, Catalog, Provision, Record, Source
 from .problems import Problem, error, warning
@@ -42,7 +45,29 @@ class Validated:
 
 def validate(root: Path, today: dt.date | None = None) -> Validated:
     """Load and cross-check everything under `root`; the single entry point for every command."""
-    today = today or dt.date.today()
+    with _cycle_collector_paused():
+        return _validate(root, today or dt.date.today())
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the inputs are loaded and checked.
+
+    Validation keeps all it loads (texts, data, models: millions of objects at 10,000 records), and every
+    full collection walks all of them, again and again as they grow: a third of the time at that size.
+    What is loaded forms no reference cycles, so nothing is freed later than it would be; reference
+    counting frees everything else at once, as always.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate(root: Path, today: dt.date) -> Validated:
     result = Validated(root=root)
     register, register_doc, found = load_register(root)
     result.problems += found
@@ -143,7 +168,7 @@ def check_register(
             problems.append(doc.problem(loc + ("capture",), f"capture file seeds/{source.capture} does not exist"))
             continue
         raw = path.read_bytes()
-        actual = sha256_of(path)
+        actual = hashlib.sha256(raw).hexdigest()  # the bytes just read: each capture is read once
         if actual != source.sha256:
             problems.append(
                 doc.problem(loc + ("sha256",), f"seeds/{source.capture} has changed since it was archived: "
