@@ -395,8 +395,11 @@ def render_floor(html_path: Path, folder: Path, variant: str, out: Path) -> None
 
     html = weasyprint.HTML(string=html_path.read_text("utf-8"), base_url=folder.as_uri() + "/")
     css = weasyprint.CSS(filename=str(folder / "print.css"))
-    document = html.render(stylesheets=[css], pdf_variant=variant)
-    out.write_bytes(document.write_pdf(pdf_variant=variant, pdf_identifier=b"bench", uncompressed_pdf=False))
+    # What HTML.write_pdf(**options) does, in its two halves, so that the page count can be read.
+    options = {"stylesheets": [css], "pdf_variant": variant, "pdf_identifier": b"dossier-000000000000",
+               "uncompressed_pdf": False}
+    document = html.render(**options)
+    out.write_bytes(document.write_pdf(**options))
     print(f"{len(document.pages)} pages")
 
 
