@@ -724,11 +724,11 @@ def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
 
 
 def span(first: str | None, last: str | None) -> str:
-    """'from March 2023 to 2025', or 'in 2025' when both ends are the same date."""
+    """'from March 2023 to 2025'; 'in 2025' or 'on 13 December 2023' when both ends are the same date."""
     if first is None or last is None:
         return "unknown"
     if first == last:
-        return f"in {display_date(first)}"
+        return f"{'on' if len(first) == 10 else 'in'} {display_date(first)}"
     return f"from {display_date(first)} to {display_date(last)}"
 
 
