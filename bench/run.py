@@ -390,17 +390,23 @@ def load_floor(root: Path) -> None:
 
 
 def render_floor(html_path: Path, folder: Path, variant: str, out: Path) -> None:
-    """WeasyPrint alone: the build's HTML, its print stylesheet, fonts by the same base URL, same variant."""
-    import weasyprint
+    """WeasyPrint alone, called as dossier/render.py calls it, less its URL fetcher and warning collector.
 
+    The build's HTML, its print stylesheet with the @font-face fonts through one shared FontConfiguration,
+    the same base URL, PDF variant and options.
+    """
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
     html = weasyprint.HTML(string=html_path.read_text("utf-8"), base_url=folder.as_uri() + "/")
-    css = weasyprint.CSS(filename=str(folder / "print.css"))
-    # What HTML.write_pdf(**options) does, in its two halves, so that the page count can be read.
+    css = weasyprint.CSS(filename=str(folder / "print.css"), font_config=fonts)
+    # What HTML.write_pdf(font_config=fonts, **options) does, in its two halves, to read the page count.
     options = {"stylesheets": [css], "pdf_variant": variant, "pdf_identifier": b"dossier-000000000000",
                "uncompressed_pdf": False}
-    document = html.render(**options)
+    document = html.render(font_config=fonts, **options)
     out.write_bytes(document.write_pdf(**options))
-    print(f"{len(document.pages)} pages")
+    print(f"{len(document.pages)} pages, {out.stat().st_size} bytes")
 
 
 # --- Measuring ------------------------------------------------------------------
@@ -445,6 +451,15 @@ def measure(cmd: list[str], timeout: float) -> Run:
                 best = Run(again.seconds, again.cpu, max(best.peak_mb, again.peak_mb), again.status, again.output)
     best.runs = [round(r, 3) for r in runs]
     return best
+
+
+def git_version() -> str:
+    """The commit measured, marked '+changes' when the code or templates differ from it."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "dossier", "templates", "bench/run.py")
+    return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
 
 
 def dossier_command() -> list[str]:
@@ -494,11 +509,16 @@ def bench_size(records: int, args: argparse.Namespace, workdir: Path) -> dict:
         if html.is_file():
             step("render_floor", me + ["_render-floor", str(html), str(templates_dir(root)), PDF_VARIANT,
                                        str(root / "floor.pdf")])
-            pages = re.search(r"(\d+) pages", steps["render_floor"]["says"])
-            steps["render_floor"]["pages"] = int(pages.group(1)) if pages else None
+            said = re.search(r"(\d+) pages, (\d+) bytes", steps["render_floor"]["says"])
+            steps["render_floor"]["pages"] = int(said.group(1)) if said else None
+            steps["render_floor"]["pdf_bytes"] = int(said.group(2)) if said else None
             steps["build_pdf"]["html_bytes"] = html.stat().st_size
-            if (out / "dossier.pdf").exists():
-                steps["build_pdf"]["pdf_bytes"] = (out / "dossier.pdf").stat().st_size
+            steps["build_pdf"]["pdf_bytes"] = (out / "dossier.pdf").stat().st_size
+            # The floor must lay out what the build laid out: a PDF of another size means other fonts or options.
+            if said and abs(int(said.group(2)) - steps["build_pdf"]["pdf_bytes"]) > 0.01 * int(said.group(2)):
+                steps["render_floor"]["ok"] = False
+                print(f"  render_floor FAILED: its PDF has {said.group(2)} bytes, the build's "
+                      f"{steps['build_pdf']['pdf_bytes']}: it no longer renders as dossier/render.py does")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     return {"records": records, "sources": base.sources, "yaml_files": base.yaml_files,
@@ -612,8 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "pyyaml": yaml.__version__, "weasyprint": weasy},
-        "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                              text=True).stdout.strip(),
+        "git": git_version(),
         "note": "seconds: wall clock of each step's own subprocess, start-up included; cpu_seconds: its user + "
                 "system time; peak_mb: its ru_maxrss; the fastest of 3 runs for steps under 5 s",
         "sizes": results, "targets": checked, "total_seconds": round(total, 1),
