@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Selection, assemble
-from .checks import validate
+from .checks import Validated, validate
 from .export import render_json
 from .models import PARTIAL_DATE_PATTERN, _check_partial_date
 from .problems import format_report, summary_line
@@ -46,6 +47,17 @@ def build_brief(root: Path, out: Path, selection: Selection = Selection(),
                 formats: set[str] = frozenset({"pdf", "html", "json"})) -> BuildReport:
     """Validate everything under root and write the chosen outputs into `out`, all or nothing."""
     validated = validate(root)
+    # The validated base lives until the end and forms no cycles: keep the collector from walking it
+    # again and again while assembling and rendering (about 2 s of 10 s at 10,000 records).
+    gc.freeze()
+    try:
+        return _assemble_and_write(root, out, selection, formats, validated)
+    finally:
+        gc.unfreeze()
+
+
+def _assemble_and_write(root: Path, out: Path, selection: Selection, formats: set[str],
+                        validated: Validated) -> BuildReport:
     if not validated.ok:
         raise BuildError(format_report(validated.problems, len(validated.records), "text")
                          + "\nbuild refused: fix the errors above; the previous brief is left in place")
