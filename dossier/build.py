@@ -13,7 +13,8 @@ from .checks import Validated, validate
 from .export import render_json
 from .models import PARTIAL_DATE_PATTERN, _check_partial_date
 from .problems import format_report, summary_line
-from .render import RenderError, render_html, render_pdf, templates_dir, write_atomically
+from .files import write_atomically
+from .render import RenderError, render_html, render_pdf, templates_dir
 
 
 class BuildError(Exception):

@@ -20,7 +20,7 @@ from typing import Iterator
 from .archive import Capture, PassageMatch, PassageMiss, verify_passage
 from .load import Document, LoadedRecord, load_catalog, load_records, load_register, load_settings
 from .models import BriefSettings, Catalog, Provision, Record, Source
-from .problems import Problem, error, warning
+from .problems import Problem, warning
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Render an assembled Dossier to HTML (Jinja), PDF (WeasyPrint) and JSON, and write them atomically.
+"""Render an assembled Dossier to HTML (Jinja) and PDF (WeasyPrint); `files` writes them.
 
 Rendering never validates and never reads evidence: it lays out what `assemble`
 computed. The only files it may read are those in the templates folder, and
@@ -9,8 +9,6 @@ cannot make the renderer fetch `file:///etc/passwd` or anything on the network.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -140,29 +138,3 @@ def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
     if collect.messages:
         raise RenderError("WeasyPrint reported problems (strict mode):\n" + "\n".join(f"  {m}" for m in collect.messages))
     return pdf
-
-
-# --- Writing ----------------------------------------------------------------
-
-
-def write_atomically(files: dict[str, bytes], out: Path) -> list[Path]:
-    """Write each file to a temporary name in the same folder, then rename: readers never see half a file."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            staged.append((name, Path(tmp)))
-        for name, tmp in staged:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out / name)
-            written.append(out / name)
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-    return written

@@ -497,8 +497,8 @@ def captures_section(edited: list[str], removed: list[str]) -> list[str]:
     if not (edited or removed):
         return []
     lines = [f"- {code(p)} was **edited**" for p in edited] + [f"- {code(p)} was **removed**" for p in removed]
-    return [f"### ⚠️ Archived captures touched\n\nCaptures are evidence and are never edited; a new capture is "
-            f"archived as a new source with `dossier add-source`.\n\n" + "\n".join(lines)]
+    return ["### ⚠️ Archived captures touched\n\nCaptures are evidence and are never edited; a new capture is "
+            "archived as a new source with `dossier add-source`.\n\n" + "\n".join(lines)]
 
 
 def added_section(added: list[RecordFile]) -> list[str]:

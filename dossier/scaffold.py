@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import yaml
 
 from .load import Document, EvidenceLoader, LoadError, parse_yaml, read_yaml, validate_document
 from .models import SLUG_PATTERN, UNKNOWABLE_FIELDS, Source
+from .files import replace_file
 from .schema import MODELINE
 
 REGISTER = Path("seeds") / "sources.yaml"
@@ -165,7 +164,7 @@ def add_source(root: Path, capture_file: Path, meta: SourceMetadata, source_id: 
         seeds.mkdir(parents=True, exist_ok=True)
         _create(target, raw)
     try:
-        _write_atomically(register_path, new_text)
+        replace_file(register_path, new_text)
     except BaseException:
         if not in_place:
             target.unlink(missing_ok=True)
@@ -501,19 +500,4 @@ def _create(path: Path, data: bytes) -> None:
             handle.write(data)
     except BaseException:
         path.unlink(missing_ok=True)  # ours, just created: never leave half a file behind
-        raise
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Temp file and rename, so an interrupted write never leaves half a register behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise

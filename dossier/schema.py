@@ -17,11 +17,10 @@ and one `--check` keep every committed schema in step with the code.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .files import replace_file
 from .models import Record
 
 SCHEMA_PATH = Path("schema") / "evidence.schema.json"
@@ -106,17 +105,5 @@ def _write_if_changed(path: Path, text: str) -> tuple[Path, bool]:
     if _is_current(path, text):
         return path, False
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(path, text)
+    replace_file(path, text.encode("utf-8"))
     return path, True
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Temp file and rename, so an interrupted write never leaves half a schema behind."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,15 @@ def repo_copy(tmp_path: Path) -> Path:
     for name in ("evidence", "seeds", "catalog", "templates"):
         shutil.copytree(REPO / name, dest / name)
     return dest
+
+
+# A git identity and no user or system configuration, so tests behave the same on every machine.
+GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in a test repository; its standard output."""
+    done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
+                          check=True)
+    return done.stdout

@@ -12,7 +12,7 @@ import pytest
 from dossier.assemble import assemble
 from dossier.build import BuildError, build_brief
 from dossier.checks import validate
-from dossier.render import RenderError, _fetcher_class, render_html, render_pdf, templates_dir, write_atomically
+from dossier.render import RenderError, _fetcher_class, render_html, render_pdf, templates_dir
 
 from .conftest import REPO
 
@@ -127,11 +127,3 @@ def test_templates_dir_prefers_the_roots_own(root: Path) -> None:
     assert templates_dir(root) == (REPO / "templates")
     shutil.copytree(REPO / "templates", root / "templates")
     assert templates_dir(root) == (root / "templates").resolve()
-
-
-def test_write_atomically_replaces_whole_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
-    (tmp_path / "dossier.html").write_text("old")
-    written = write_atomically({"dossier.html": b"new", "dossier.json": b"{}"}, tmp_path)
-    assert sorted(p.name for p in written) == ["dossier.html", "dossier.json"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier.html", "dossier.json"]
-    assert (tmp_path / "dossier.html").read_text() == "new"

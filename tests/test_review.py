@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,18 +12,10 @@ from click.testing import CliRunner, Result
 from dossier.cli import cli
 from dossier.review import code, fenced, md, word_diff
 
-from .conftest import FIXTURE_CAPTURE, FIXTURES
+from .conftest import FIXTURE_CAPTURE, FIXTURES, git
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 WORKERS = "fixture-15000-workers"
 VISAS = "fixture-student-visas"
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
-                          check=True)
-    return done.stdout
 
 
 def commit(repo: Path, message: str) -> None:

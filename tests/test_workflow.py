@@ -8,11 +8,9 @@ from what the commands do.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,12 @@ from click.testing import CliRunner, Result
 
 from dossier.cli import cli
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, git
 
 README = REPO / "README.md"
 WORKFLOW = REPO / ".github" / "workflows" / "dossier.yml"
 ARTICLE = FIXTURES / "articles" / "example-gazette.txt"
 RECORD_ID = "gazette-120-workers-test-site"
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 
 
 # --- The analyst's path, end to end --------------------------------------------
@@ -62,9 +58,6 @@ def run_in(root: Path, args: list[str]) -> Result:
     args = [str(ARTICLE) if a == "~/captures/example-gazette.txt" else a for a in args]
     return CliRunner().invoke(cli, [args[0], "--root", str(root), *args[1:]])
 
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
 @pytest.fixture
