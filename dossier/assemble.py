@@ -214,6 +214,15 @@ class Dossier:
     def origins(self) -> int:
         return len({f.record.origin.casefold() for f in self.findings})
 
+    @property
+    def home_chapters(self) -> dict[str, str]:
+        """Record id -> the provision of the first chapter it appears in, where its stable anchor goes."""
+        home: dict[str, str] = {}
+        for chapter in self.chapters:
+            for finding in chapter.findings:
+                home.setdefault(finding.id, chapter.provision.id)
+        return home
+
 
 # --- Assembly ----------------------------------------------------------------
 

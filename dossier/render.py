@@ -53,22 +53,13 @@ def render_html(dossier: Dossier, folder: Path) -> str:
         template = env.get_template("brief.html.j2")
         return template.render(
             d=dossier,
-            primary=primary_chapters(dossier),
+            primary=dossier.home_chapters,
             # Our own stylesheet, inlined so the HTML is self-contained; it is not data, so not escaped.
             screen_css=markupsafe.Markup((folder / "brief.css").read_text("utf-8")),
             generator_version=__version__,
         )
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
-
-
-def primary_chapters(dossier: Dossier) -> dict[str, str]:
-    """Record id -> the provision of the first chapter it appears in, where its stable anchor goes."""
-    primary: dict[str, str] = {}
-    for chapter in dossier.chapters:
-        for finding in chapter.findings:
-            primary.setdefault(finding.id, chapter.provision.id)
-    return primary
 
 
 # --- PDF ------------------------------------------------------------------

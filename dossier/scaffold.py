@@ -24,6 +24,7 @@ import yaml
 
 from .load import Document, EvidenceLoader, LoadError, parse_yaml, read_yaml, validate_document
 from .models import SLUG_PATTERN, UNKNOWABLE_FIELDS, Source
+from .archive import sha256_of
 from .files import replace_file
 from .schema import MODELINE
 
@@ -215,7 +216,7 @@ def _refuse_archived(digest: str, registered: list[dict], seeds: Path, capture_f
         return
     for path in sorted(seeds.iterdir()):
         if path.is_file() and path.name != REGISTER.name and path.resolve() != capture_file.resolve():
-            if hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            if sha256_of(path) == digest:
                 raise ScaffoldError(f"{capture_file} has the same content as seeds/{path.name}, which is not "
                                     f"registered; register that file instead: dossier add-source seeds/{path.name} ...")
 
