@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := build
 
-INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml templates/*.* templates/fonts/*) $(wildcard dossier/*.py)
+INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml) \
+	$(wildcard dossier/*.py dossier/*/*.py dossier/templates/*.* dossier/templates/fonts/* dossier/data/*)
 
 .PHONY: dossier test validate setup clean bench schema
 

@@ -47,6 +47,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.dates import PartialDate
+from dossier.passage import CaptureText, PassageMatch, verify_passage
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 CUTOFF = "2025-12-31"
@@ -127,25 +130,6 @@ def slugify(text: str, words: int = 6) -> str:
     return "-".join(parts[:words]) or "x"
 
 
-def normalise(text: str) -> str:
-    """The passage check's normalisation (dossier/archive.py), restated so the generator stands alone."""
-    table = str.maketrans({**{c: "'" for c in "‘’‚‛′"}, **{c: '"' for c in "“”„‟″"},
-                           **{c: "-" for c in "‐‑‒–—―−"}})
-    return re.sub(r"\s+", " ", text.translate(table)).strip()
-
-
-def occurrences(wanted: str, text: str) -> int:
-    """Whole-word occurrences, as the passage check counts them."""
-    count, start = 0, text.find(wanted)
-    while start >= 0:
-        end = start + len(wanted)
-        if not ((start > 0 and text[start - 1].isalnum() and wanted[0].isalnum())
-                or (end < len(text) and text[end].isalnum() and wanted[-1].isalnum())):
-            count += 1
-        start = text.find(wanted, start + 1)
-    return count
-
-
 def partial_date(rng: random.Random, first: int, last: int) -> str:
     year = rng.randint(first, last)
     kind = rng.random()
@@ -157,8 +141,8 @@ def partial_date(rng: random.Random, first: int, last: int) -> str:
 
 
 def postdates(event: str, published: str) -> bool:
-    common = min(len(event), len(published))
-    return event[:common] > published[:common]
+    """Certainly later, as `dossier validate` judges it (the library's own partial dates)."""
+    return PartialDate.parse(event).is_after(PartialDate.parse(published))
 
 
 def q(text: str) -> str:
@@ -178,7 +162,7 @@ class Source:
     outlet: str
     published: str | None
     paragraphs: list[list[str]]  # sentences, as they stand in the capture
-    normalised: str
+    text: CaptureText  # the capture as the passage check sees it
     original_outlet: str | None
     entry: str = ""
 
@@ -253,7 +237,7 @@ def make_source(index: int, pool: list[str], rng: random.Random) -> tuple[Source
         entry += ["    unknown:"] + [f"      {k}: {v}" for k, v in unknown.items()]
     entry += [folded("notes", f"Synthetic capture {index} for the benchmark; outlet, title and byline are read "
                               "from the page text as the register's other entries are.", "    ").rstrip("\n"), ""]
-    source = Source(source_id, capture, outlet, published, paragraphs, normalise(text), original, "\n".join(entry))
+    source = Source(source_id, capture, outlet, published, paragraphs, CaptureText.from_text(text), original, "\n".join(entry))
     return source, data
 
 
@@ -263,7 +247,8 @@ def choose_passage(source: Source, rng: random.Random) -> str | None:
         paragraph = rng.choice(source.paragraphs)
         start = rng.randrange(len(paragraph))
         passage = " ".join(paragraph[start : start + rng.choice([1, 1, 2, 3])])
-        if occurrences(normalise(passage), source.normalised) == 1:
+        found = verify_passage(passage, source.text)
+        if isinstance(found, PassageMatch) and found.occurrences == 1:
             if rng.random() < 0.2:  # an analyst typing straight quotes: a normalised match
                 passage = passage.translate(str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"}))
             return passage
@@ -473,7 +458,7 @@ def last_line(output: str) -> str:
 
 
 def bench_size(records: int, args: argparse.Namespace, workdir: Path) -> dict:
-    from dossier.render import PDF_VARIANT, templates_dir
+    from dossier.render import PDF_VARIANT, template_folder
 
     root = workdir / f"base-{records}"
     base = generate(root, records, args.seed)
@@ -507,7 +492,7 @@ def bench_size(records: int, args: argparse.Namespace, workdir: Path) -> dict:
         step("build_pdf", dossier + ["build", "--root", str(root), "--out", str(out), "--formats", "pdf,html,json"])
         html = out / "dossier.html"
         if html.is_file():
-            step("render_floor", me + ["_render-floor", str(html), str(templates_dir(root)), PDF_VARIANT,
+            step("render_floor", me + ["_render-floor", str(html), str(template_folder()), PDF_VARIANT,
                                        str(root / "floor.pdf")])
             said = re.search(r"(\d+) pages, (\d+) bytes", steps["render_floor"]["says"])
             steps["render_floor"]["pages"] = int(said.group(1)) if said else None

@@ -10,41 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .archive import PassageMatch
-from .checks import Validated, postdates
+from .dates import PartialDate, display_date, latest
 from .models import Figure, Provision, Record, Source
-
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY = {
-    1: "confirmed by other independent sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-
-
-def display_date(partial: str | None) -> str:
-    """A partial date as written, in words: '2024' stays '2024', '2024-03' is 'March 2024'. Never padded."""
-    if not partial:
-        return "date unknown"
-    parts = partial.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{int(parts[2])} {month} {parts[0]}"
+from .passage import PassageMatch
+from .validate import Validated
+from .wording import wording
 
 
 @dataclass(frozen=True)
@@ -52,8 +22,8 @@ class Selection:
     """What a focused brief is restricted to; empty means everything."""
 
     provisions: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
     status: str | None = None
 
     @property
@@ -65,8 +35,8 @@ class Selection:
         if self.provisions:
             parts.append("provision" + ("s " if len(self.provisions) > 1 else " ") + ", ".join(self.provisions))
         if self.since or self.until:
-            parts.append(f"events from {display_date(self.since) if self.since else 'any date'} "
-                         f"to {display_date(self.until) if self.until else 'any date'}")
+            parts.append(f"events from {self.since.display() if self.since else 'any date'} "
+                         f"to {self.until.display() if self.until else 'any date'}")
         if self.status:
             parts.append(f"{self.status} records only")
         return "; ".join(parts) if parts else "all records"
@@ -77,9 +47,9 @@ class Selection:
         if self.status and record.status != self.status:
             return False
         date = record.event.date
-        if self.since and (date is None or postdates(self.since, date)):
+        if self.since and (date is None or self.since.is_after(date)):
             return False
-        if self.until and (date is None or postdates(date, self.until)):
+        if self.until and (date is None or date.is_after(self.until)):
             return False
         return True
 
@@ -117,8 +87,8 @@ class Finding:
 
     @property
     def grade_words(self) -> str:
-        g = self.record.grading
-        return f"source {RELIABILITY[g.reliability]}; information {CREDIBILITY[g.credibility]}"
+        g, words = self.record.grading, wording()
+        return f"source {words.reliability[g.reliability]}; information {words.credibility[str(g.credibility)]}"
 
     @property
     def event_date(self) -> str:
@@ -135,11 +105,8 @@ class Finding:
         for link in self.corroborates + self.corroborated_by:
             if link.shared_origin:
                 seen.setdefault(link.id, link)
-        return [
-            f"“{link.title}” ({link.id}) shares this finding's origin, {link.shared_origin}: the two are one piece "
-            "of evidence, not independent corroboration."
-            for link in seen.values()
-        ]
+        pattern = wording().same_origin
+        return [pattern.format(title=link.title, id=link.id, origin=link.shared_origin) for link in seen.values()]
 
 
 @dataclass
@@ -155,7 +122,7 @@ class Chapter:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    date: str | None
+    date: PartialDate | None
     finding: Finding
 
 
@@ -181,7 +148,7 @@ class Dossier:
     title: str
     subtitle: str
     marking: str
-    cutoff: str | None
+    cutoff: PartialDate | None
     cutoff_declared: bool  # from brief.yaml, or derived as the latest date the evidence establishes
     version: str
     created: str  # ISO date for document metadata, from the data
@@ -194,8 +161,8 @@ class Dossier:
     sources: list[Source]
     source_counts: dict[str, int]
     provisions: list[Provision]
-    reliability_scale: dict[str, str] = field(default_factory=lambda: dict(RELIABILITY))
-    credibility_scale: dict[int, str] = field(default_factory=lambda: dict(CREDIBILITY))
+    reliability_scale: dict[str, str] = field(default_factory=lambda: dict(wording().reliability))
+    credibility_scale: dict[str, str] = field(default_factory=lambda: dict(wording().credibility))
     headline_figures: list[HeadlineFigure] = field(default_factory=list)
     figures_total: int = 0
     strongest: list[Finding] = field(default_factory=list)
@@ -208,7 +175,7 @@ class Dossier:
     @property
     def date_range(self) -> tuple[str, str] | None:
         dated = [e.date for e in self.timeline if e.date]
-        return (display_date(dated[0]), display_date(dated[-1])) if dated else None
+        return (dated[0].display(), dated[-1].display()) if dated else None
 
     @property
     def origins(self) -> int:
@@ -227,11 +194,6 @@ class Dossier:
 # --- Assembly ----------------------------------------------------------------
 
 
-TITLE = "North Korean workers and military cooperation with Russia"
-SUBTITLE = "Open-source evidence against UN Security Council resolution 2397 (2017) and related provisions"
-MARKING = "UNCLASSIFIED // OPEN SOURCES // FOR POLICY STAFF"
-
-
 def assemble(validated: Validated, selection: Selection = Selection(), source_date_epoch: int | None = None) -> Dossier:
     """Build the brief's view model from a validated evidence base (which must have no errors)."""
     if not validated.ok:
@@ -242,7 +204,7 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
     findings = [build_finding(r, validated, by_id, backlinks) for r in records]
     chapters = group_by_provision(findings, validated)
     timeline = sorted((TimelineEntry(f.record.event.date, f) for f in findings if f.record.event.date),
-                      key=lambda e: (e.date, e.finding.id))
+                      key=lambda e: (e.date.text if e.date else "", e.finding.id))
     undated = [f for f in findings if not f.record.event.date]
     source_counts = Counter(f.source.id for f in findings)
     cited = [s for s in validated.sources.values() if s.id in source_counts]
@@ -250,11 +212,12 @@ def assemble(validated: Validated, selection: Selection = Selection(), source_da
     settings = validated.settings
     declared = settings.evidence_cutoff if settings else None
     sources = list(validated.sources.values())
-    cutoff = declared or latest_date([s.published for s in sources] + [r.event.date for r in validated.records])
+    cutoff = declared or latest([s.published for s in sources] + [r.event.date for r in validated.records])
+    cover = wording().cover
     return Dossier(
-        title=settings.title if settings else TITLE,
-        subtitle=settings.subtitle if settings else SUBTITLE,
-        marking=settings.marking if settings else MARKING,
+        title=settings.title if settings else cover.title,
+        subtitle=settings.subtitle if settings else cover.subtitle,
+        marking=settings.marking if settings else cover.marking,
         cutoff=cutoff,
         cutoff_declared=declared is not None,
         version=validated.version,
@@ -333,12 +296,13 @@ def links(record: Record, ids: list[str], by_id: dict[str, Record]) -> list[Link
 
 def chain_sentence(chain: list[str]) -> str:
     """'The Kyiv Independent reports, citing The Wall Street Journal, which cites South Korean intelligence'."""
+    words = wording().chain
     reporter, *relays = list(reversed(chain))
     if not relays:
-        return f"{reporter} reports"
-    sentence = f"{reporter} reports, citing {relays[0]}"
+        return words.alone.format(reporter=reporter)
+    sentence = words.first.format(reporter=reporter, relay=relays[0])
     for link in relays[1:]:
-        sentence += f", which cites {link}"
+        sentence += words.further.format(relay=link)
     return sentence
 
 
@@ -355,22 +319,22 @@ def citation(source: Source) -> str:
 
 def deadline_note(record: Record, provision: Provision, source: Source) -> str:
     """How the reported event relates to the provision's deadlines, at the precision the dates allow."""
+    words = wording().deadline
     notes = []
     for deadline in (d for d in provision.deadlines if d.kind == "conduct"):
         date = record.event.date
-        when = display_date(deadline.date)
+        when = deadline.date.display()
         if date is None:
-            note = f"Event date not established, so it cannot be placed against the deadline of {when}"
-            if source.published and postdates(source.published, deadline.date):
-                note += f"; the report itself dates from {display_date(source.published)}, after it"
+            note = words.undated.format(deadline=when)
+            if source.published and source.published.is_after(deadline.date):
+                note += words.undated_report_after.format(published=source.published.display())
             notes.append(note + ".")
-        elif postdates(date, deadline.date):
-            notes.append(f"Event ({display_date(date)}) is after the deadline of {when}.")
-        elif postdates(deadline.date, date):
-            notes.append(f"Event ({display_date(date)}) is before the deadline of {when}.")
+        elif date.is_after(deadline.date):
+            notes.append(words.after.format(event=date.display(), deadline=when))
+        elif date.is_before(deadline.date):
+            notes.append(words.before.format(event=date.display(), deadline=when))
         else:
-            notes.append(f"Event date ({display_date(date)}) is too coarse to tell whether it falls before or "
-                         f"after the deadline of {when}.")
+            notes.append(words.too_coarse.format(event=date.display(), deadline=when))
     return " ".join(notes)
 
 
@@ -388,8 +352,8 @@ def group_by_provision(findings: list[Finding], validated: Validated) -> list[Ch
 
 def finding_order(finding: Finding) -> tuple:
     """Date order, undated last (then by publication date), then id for a stable order."""
-    date = finding.record.event.date
-    return (date is None, date or "", finding.source.published or "", finding.id)
+    date, published = finding.record.event.date, finding.source.published
+    return (date is None, date.text if date else "", published.text if published else "", finding.id)
 
 
 def headline_figures(findings: list[Finding], limit: int = 10) -> list[HeadlineFigure]:
@@ -424,13 +388,7 @@ def strongest_findings(findings: list[Finding], limit: int = 5) -> list[Finding]
     return ranked[:limit]
 
 
-def latest_date(dates: list[str | None]) -> str | None:
-    """The latest of some partial dates; of '2024' and '2024-04', the more precise one."""
-    known = sorted(d for d in dates if d)
-    return known[-1] if known else None
-
-
-def creation_date(dates: list[str | None], source_date_epoch: int | None) -> str:
+def creation_date(dates: list[PartialDate | None], source_date_epoch: int | None) -> str:
     """The document date for metadata: SOURCE_DATE_EPOCH if set, else the latest full date in the data.
 
     Never the wall clock, so the same inputs give the same bytes.
@@ -439,5 +397,5 @@ def creation_date(dates: list[str | None], source_date_epoch: int | None) -> str
 
     if source_date_epoch is not None:
         return dt.datetime.fromtimestamp(source_date_epoch, dt.timezone.utc).date().isoformat()
-    full = sorted(d for d in dates if d and len(d) == 10)
+    full = sorted(d.text for d in dates if d is not None and d.precision == "day")
     return full[-1] if full else "2017-12-22"  # adoption of resolution 2397: fixed, never the clock

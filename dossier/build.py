@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import Selection, assemble
-from .checks import Validated, validate
+from .dates import FORMATS, PartialDate
+from .errors import BuildError, RenderError, UsageError
 from .export import render_json
-from .models import PARTIAL_DATE_PATTERN, _check_partial_date
-from .problems import format_report, summary_line
 from .files import write_atomically
-from .render import RenderError, render_html, render_pdf, templates_dir
-
-
-class BuildError(Exception):
-    """Nothing was written: the message says why (validation report or render failure)."""
+from .problems import format_report, summary_line
+from .render import render_html, render_pdf, template_folder
+from .validate import Validated, validate
 
 
 @dataclass(frozen=True)
@@ -28,15 +24,19 @@ class BuildReport:
 
 
 def parse_selection(provisions: tuple[str, ...], since: str | None, until: str | None, status: str | None) -> Selection:
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None:
-            if not re.match(PARTIAL_DATE_PATTERN, value):
-                raise ValueError(f"{name} {value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-            try:
-                _check_partial_date(value)
-            except ValueError as exc:
-                raise ValueError(f"{name} {value!r}: {exc}") from None
-    return Selection(tuple(provisions), since, until, status)
+    """The selection a focused brief is restricted to, from the command line; bad dates are bad usage."""
+    return Selection(tuple(provisions), _option_date("--since", since), _option_date("--until", until), status)
+
+
+def _option_date(name: str, value: str | None) -> PartialDate | None:
+    if value is None:
+        return None
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        if "is not a date" in str(exc):
+            raise UsageError(f"{name} {value!r} is not a date: use {FORMATS}") from None
+        raise UsageError(f"{name} {value!r}: {exc}") from None
 
 
 def source_date_epoch() -> int | None:
@@ -66,7 +66,7 @@ def _assemble_and_write(root: Path, out: Path, selection: Selection, formats: se
     if unknown:
         raise BuildError(f"--provision: not in catalog/provisions.yaml: {', '.join(unknown)}")
     dossier = assemble(validated, selection, source_date_epoch())
-    folder = templates_dir(root)
+    folder = template_folder()
     try:
         html = render_html(dossier, folder)
         files: dict[str, bytes] = {}

@@ -1,18 +1,38 @@
 """The command line: a thin click layer over the library functions.
 
 Exit status: 0 success, 1 invalid input, 2 bad usage (click's own convention).
+Every error a command raises reaches one handler (`DossierGroup.invoke`), which
+prints it in one line and exits with the status the error carries.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
 import click
 
-from .checks import validate as run_checks
+from .errors import DossierError, UsageError
 from .problems import format_report, summary_line
+from .validate import validate as run_checks
+
+
+class DossierGroup(click.Group):
+    """The command group, with the one place where errors become messages and exit statuses."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except DossierError as exc:
+            click.echo(exc.report(), err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:  # a file the command could not read or write
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
 
 ROOT_OPTION = click.option(
     "--root",
@@ -23,7 +43,7 @@ ROOT_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DossierGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dossier")
 def cli() -> None:
     """Turn reviewed evidence into a sanctions-violation brief."""
@@ -71,20 +91,12 @@ def build(root: Path, out: Path | None, provisions: tuple[str, ...], since: str 
       dossier build
       dossier build --provision 2397-OP8 --since 2024-01 --until 2025-12 --status reviewed --out build/op8
     """
-    from .build import BuildError, build_brief, parse_selection
+    from .build import build_brief, parse_selection
 
     wanted = {f.strip() for f in formats.split(",") if f.strip()}
     if not wanted or wanted - {"pdf", "html", "json"}:
         raise click.BadParameter("choose from pdf, html, json", param_hint="--formats")
-    try:
-        selection = parse_selection(provisions, since, until, status)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
-    try:
-        report = build_brief(root, out or root / "build", selection, wanted)
-    except BuildError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    report = build_brief(root, out or root / "build", parse_selection(provisions, since, until, status), wanted)
     for path in report.written:
         click.echo(f"wrote {path}")
     click.echo(report.summary, err=True)
@@ -115,27 +127,14 @@ def schema_command(root: Path, check: bool) -> None:
             sys.exit(1)
         click.echo("schemas are up to date")
         return
-    try:
-        written = write_schemas(root)
-    except OSError as exc:
-        _fail(exc)
+    written = write_schemas(root)
     for path, changed in written:
         click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
 
 
-def _fail(exc: Exception) -> NoReturn:
-    """Report input the command cannot accept, or a file it cannot write, without a traceback (exit 1)."""
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
-    else:
-        click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
-
-
 def _slug_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Reject an id that could not be a file name and a record or source id (bad usage, exit 2)."""
-    from .scaffold import is_slug
+    from .new_record import is_slug
 
     if value is not None and not is_slug(value):
         raise click.BadParameter("use lower-case letters, digits and single hyphens, e.g. daily-nk-workers-donbas")
@@ -174,14 +173,11 @@ def add_source_command(root: Path, capture: Path, outlet: str, title: str, autho
       dossier add-source ~/captures/article.txt --outlet "Daily NK" \\
         --title "The headline, as captured" --authors "A. Writer" --published 2024-03
     """
-    from .scaffold import ScaffoldError, SourceMetadata, add_source
+    from .add_source import SourceMetadata, add_source
 
     meta = SourceMetadata(outlet=outlet, title=title, authors=authors, published=published, url=url,
                           origin=origin, language=language, original_outlet=original_outlet)
-    try:
-        added = add_source(root, capture, meta, source_id)
-    except (ScaffoldError, OSError) as exc:
-        _fail(exc)
+    added = add_source(root, capture, meta, source_id)
     verb = "archived" if added.copied else "registered"
     click.echo(f"{verb} {added.capture} (SHA-256 {added.sha256[:16]}...) in seeds/sources.yaml as:", err=True)
     click.echo(added.id)
@@ -203,12 +199,9 @@ def new_command(root: Path, source_id: str, record_id: str | None) -> None:
     Example:
       dossier new --source kyiv-independent-wsj-15000-nk-workers --id kyiv-wsj-15000-workers-sent
     """
-    from .scaffold import ScaffoldError, new_record
+    from .new_record import new_record
 
-    try:
-        path = new_record(root, source_id, record_id)
-    except (ScaffoldError, OSError) as exc:
-        _fail(exc)
+    path = new_record(root, source_id, record_id)
     click.echo(str(path))
     click.echo("Fill it in, then run `dossier validate`.", err=True)
 
@@ -232,14 +225,10 @@ def diff_command(root: Path, base: str, head: str | None) -> None:
       dossier diff main my-branch > summary.md
       dossier diff "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"
     """
-    from .review import ReviewError, review, review_markdown
+    from .review.compare import review
+    from .review.markdown import review_markdown
 
-    try:
-        result = review(root, base, head)
-    except ReviewError as exc:
-        raise click.UsageError(str(exc)) from None
-    except OSError as exc:
-        _fail(exc)
+    result = review(root, base, head)
     click.echo(review_markdown(result), nl=False)
     sys.exit(0 if result.validation.ok else 1)
 
@@ -257,7 +246,7 @@ def stats_command(root: Path) -> None:
       dossier stats
       dossier stats --root ../other-checkout
     """
-    from .review import evidence_stats, stats_markdown
+    from .review.stats import evidence_stats, stats_markdown
 
     result = run_checks(root)
     click.echo(stats_markdown(evidence_stats(result)), nl=False)

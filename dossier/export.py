@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .assemble import Dossier, Finding
+from .dates import PartialDate
 from .models import Actor, Figure, OriginalPublication, Provision, Source
 
 SCHEMA_VERSION = 1
@@ -111,6 +112,11 @@ class DossierOut(Out):
     provisions: list[Provision]
 
 
+def _text(date: PartialDate | None) -> str | None:
+    """A date as written in the evidence: partial dates stay partial in the export."""
+    return date.text if date is not None else None
+
+
 def record_out(finding: Finding) -> RecordOut:
     r, s = finding.record, finding.source
     return RecordOut(
@@ -120,14 +126,14 @@ def record_out(finding: Finding) -> RecordOut:
         passage=r.passage,
         passage_check=PassageCheck(kind=finding.match.kind, line=finding.match.line, col=finding.match.col),
         source=SourceRef(id=s.id, capture=f"seeds/{s.capture}", sha256=s.sha256, outlet=s.outlet, title=s.title,
-                         published=s.published),
+                         published=_text(s.published)),
         provisions=[t.id for t in r.provisions],
         provision_rationales=[ProvisionTagOut(id=t.id, rationale=t.rationale) for t in r.provisions],
         reporting_chain=list(r.reporting_chain),
         origin=r.origin,
         grading=GradingOut(reliability=r.grading.reliability, credibility=r.grading.credibility,
                            code=r.grading.code, justification=r.grading.justification),
-        event=EventOut(date=r.event.date, date_note=r.event.date_note, place=r.event.place),
+        event=EventOut(date=_text(r.event.date), date_note=r.event.date_note, place=r.event.place),
         actors=list(r.actors),
         figures=list(r.figures),
         corroborates=list(r.corroborates),
@@ -146,9 +152,10 @@ def dossier_out(dossier: Dossier) -> DossierOut:
         title=dossier.title,
         marking=dossier.marking,
         version=dossier.version,
-        evidence_cutoff=dossier.cutoff,
+        evidence_cutoff=_text(dossier.cutoff),
         created=dossier.created,
-        selection=SelectionOut(provisions=list(sel.provisions), since=sel.since, until=sel.until, status=sel.status,
+        selection=SelectionOut(provisions=list(sel.provisions), since=_text(sel.since), until=_text(sel.until),
+                               status=sel.status,
                                description=sel.describe()),
         records=[record_out(f) for f in dossier.findings],
         sources=[source_out(s) for s in dossier.sources],

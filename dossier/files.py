@@ -1,6 +1,6 @@
 """Writing files so that nothing is lost: a reader sees the old file or the new one, never half of one.
 
-Used by the build (the brief's outputs), `add-source` (the register) and `schema` (the schemas).
+Used by the build (the brief's outputs), `add-source` (the register and captures), `new` and `schema`.
 """
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import InputError
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -49,3 +51,17 @@ def write_atomically(files: dict[str, bytes], out: Path) -> list[Path]:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Create a file that must not exist yet; fail rather than replace one (commands that create never overwrite)."""
+    try:
+        handle = open(path, "xb")
+    except FileExistsError:
+        raise InputError(f"{path} already exists; nothing was overwritten") from None
+    try:
+        with handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)  # ours, just created: never leave half a file behind
+        raise

@@ -7,27 +7,15 @@ descriptions double as the hover text an editor shows (see `dossier schema`).
 
 from __future__ import annotations
 
-import calendar
 import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from . import dates
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PROVISION_ID_PATTERN = r"^[0-9]{4}-OP[0-9]+(?:\([a-z]\))?$"
-PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
-
-
-def _check_partial_date(value: str) -> str:
-    """Accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real calendar date, kept exactly as written."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"month {parts[1]:02d} does not exist")
-    if len(parts) == 3:
-        last = calendar.monthrange(parts[0], parts[1])[1]
-        if not 1 <= parts[2] <= last:
-            raise ValueError(f"day {parts[2]:02d} does not exist in {parts[0]}-{parts[1]:02d}")
-    return value
 
 
 def _check_text(value: str) -> str:
@@ -52,12 +40,8 @@ ProvisionId = Annotated[
     Field(pattern=PROVISION_ID_PATTERN, description="A provision id from catalog/provisions.yaml, e.g. 2397-OP8."),
 ]
 PartialDate = Annotated[
-    str,
-    Field(
-        pattern=PARTIAL_DATE_PATTERN,
-        description="A date as precise as the source allows: YYYY, YYYY-MM or YYYY-MM-DD. Quote it.",
-    ),
-    AfterValidator(_check_partial_date),
+    dates.PartialDate,
+    Field(description="A date as precise as the source allows: YYYY, YYYY-MM or YYYY-MM-DD. Quote it."),
 ]
 Text = Annotated[str, AfterValidator(_check_text)]
 Line = Annotated[str, AfterValidator(_check_line)]
@@ -86,11 +70,12 @@ class ProvisionTag(Strict):
 class Event(Strict):
     date: PartialDate | None = Field(
         default=None,
-        description="When the reported fact happened (not when it was published), as precise as the text allows.",
+        description="When the reported fact happened (not when it was published), as precise as the text allows, "
+                    "in quotes: \"2024\", \"2024-03\" or \"2024-03-05\".",
     )
     date_note: Line | None = Field(
         default=None,
-        description="How the date was established from the text, or why it is unknown. Required when date is empty.",
+        description="How the date was read from the text, or why it is unknown. Required when date is empty.",
     )
     place: Line | None = Field(default=None, description="Where the reported fact happened, as the text names it.")
 
@@ -134,28 +119,37 @@ class Grading(Strict):
 class Record(Strict):
     """One claim from one archived article, with the verbatim passage that supports it."""
 
-    id: Slug = Field(description="Stable id, equal to the file name without .yaml.")
-    title: Line = Field(max_length=160, description="One line: what the record shows.")
-    claim: Text = Field(description="The analyst's statement, in their own words: what the outlet reports, not what happened.")
-    source: Slug = Field(description="Id of the article in seeds/sources.yaml.")
+    id: Slug = Field(description="Stable id, equal to the file name without .yaml. Rename both together if you "
+                                "change it.")
+    title: Line = Field(max_length=160, description="One line, at most 160 characters: what the record shows.")
+    claim: Text = Field(description="The analyst's statement, in their own words: what the outlet reports, not what "
+                                    "happened, e.g. \"The Kyiv Independent reports, citing The Wall Street Journal, "
+                                    "that ...\".")
+    source: Slug = Field(description="The archived article the passage is quoted from: its id in seeds/sources.yaml.")
     passage: Text = Field(
         description=(
-            "The verbatim quote from the capture: one contiguous run of whole sentences. Only whitespace, "
-            "typographic quotes and dashes may differ; no ellipses, no bracketed edits."
+            "The verbatim quote from the capture: one contiguous run of whole sentences, copied exactly. Only "
+            "whitespace, typographic quotes and dashes may differ; no ellipses, no bracketed edits; every word and "
+            "number must match."
         )
     )
     reporting_chain: list[Line] = Field(
         min_length=1,
-        description="How the information travelled, origin first, ending with the outlet of the source.",
+        description="How the information travelled, origin first, ending with the outlet whose capture we hold.",
     )
-    provisions: list[ProvisionTag] = Field(min_length=1, description="The provisions the claim bears on.")
-    event: Event = Field(description="When and where the reported fact happened.")
+    provisions: list[ProvisionTag] = Field(
+        min_length=1,
+        description="The provisions the claim bears on, from catalog/provisions.yaml (e.g. 2397-OP8), each with one "
+                    "line saying why.")
+    event: Event = Field(description="When and where the reported fact happened (not when the article was published).")
     actors: list[Actor] = Field(default_factory=list, description="Who the text says was involved.")
     figures: list[Figure] = Field(default_factory=list, description="Numbers the passage gives.")
-    grading: Grading = Field(description="Admiralty grade of this claim.")
+    grading: Grading = Field(description="Admiralty grade of this claim: reliability of the source A-F, credibility of "
+                                          "the information 1-6, and one line why.")
     corroborates: list[Slug] = Field(default_factory=list, description="Ids of records this one supports.")
     contradicts: list[Slug] = Field(default_factory=list, description="Ids of records this one disputes (denials are evidence too).")
-    status: Status = Field(description="draft or reviewed; drafts are marked as such in the brief.")
+    status: Status = Field(description="draft until a reviewer has checked it; the reviewer sets reviewed. Drafts are "
+                                        "marked as such in the brief.")
 
     @property
     def origin(self) -> str:

@@ -9,6 +9,7 @@ cannot make the renderer fetch `file:///etc/passwd` or anything on the network.
 from __future__ import annotations
 
 import logging
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,20 +17,22 @@ import jinja2
 import markupsafe
 
 from . import __version__
-from .assemble import Dossier, display_date
+from .assemble import Dossier
+from .dates import display_date
+from .errors import RenderError
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PDF_VARIANT = "pdf/a-3b"
 
 
-class RenderError(Exception):
-    """Rendering failed (a blocked fetch, a WeasyPrint warning, a template error): nothing is written."""
+def template_folder() -> Path:
+    """The templates, stylesheets and fonts shipped inside the package, as package data.
 
-
-def templates_dir(root: Path) -> Path:
-    """The root's own templates/ if it has one, else the templates shipped beside the package."""
-    own = root.resolve() / "templates"
-    return own if (own / "brief.html.j2").is_file() else PACKAGE_TEMPLATES
+    WeasyPrint reads the fonts as files, so the folder must be on the file system (any installed wheel is).
+    """
+    folder = files("dossier").joinpath("templates")
+    if not isinstance(folder, Path) or not folder.is_dir():
+        raise RenderError(f"the package's templates are not a folder on disk ({folder}); reinstall dossier")
+    return folder
 
 
 def jinja_environment(folder: Path) -> jinja2.Environment:

@@ -29,9 +29,9 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
-    """A copy of the repository's own data (evidence, seeds, catalog, templates)."""
+    """A copy of the repository's own data (evidence, seeds, catalog)."""
     dest = tmp_path / "repo"
-    for name in ("evidence", "seeds", "catalog", "templates"):
+    for name in ("evidence", "seeds", "catalog"):
         shutil.copytree(REPO / name, dest / name)
     return dest
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dossier.assemble import (Selection, assemble, chain_sentence, creation_date, deadline_note, display_date,
-                              figure_text)
-from dossier.checks import validate
+from dossier.assemble import (Selection, assemble, chain_sentence, creation_date, deadline_note, figure_text)
+from dossier.dates import PartialDate
+from dossier.validate import validate
 from dossier.models import Figure
 
 
@@ -86,9 +86,9 @@ def test_provisions_without_conduct_deadline_get_no_note(root: Path) -> None:
     (Selection(), {"fixture-15000-workers", "fixture-student-visas"}),
     (Selection(provisions=("2375-OP17",)), {"fixture-student-visas"}),
     (Selection(status="reviewed"), {"fixture-15000-workers"}),
-    (Selection(since="2025-01"), {"fixture-15000-workers"}),  # "2025" lies after January 2025 starts
-    (Selection(until="2024-12"), set()),  # undated records never match a date window
-    (Selection(since="2026"), set()),
+    (Selection(since=PartialDate.parse("2025-01")), {"fixture-15000-workers"}),  # "2025" lies after January 2025 starts
+    (Selection(until=PartialDate.parse("2024-12")), set()),  # undated records never match a date window
+    (Selection(since=PartialDate.parse("2026")), set()),
 ])
 def test_selection(root: Path, selection: Selection, expected: set[str]) -> None:
     dossier = assemble(validate(root), selection)
@@ -96,7 +96,7 @@ def test_selection(root: Path, selection: Selection, expected: set[str]) -> None
 
 
 def test_focused_brief_describes_its_selection() -> None:
-    selection = Selection(("2397-OP8",), "2024-01", "2025-12", "reviewed")
+    selection = Selection(("2397-OP8",), PartialDate.parse("2024-01"), PartialDate.parse("2025-12"), "reviewed")
     assert selection.describe() == "provision 2397-OP8; events from January 2024 to December 2025; reviewed records only"
     assert Selection().describe() == "all records" and Selection().is_everything
 
@@ -109,13 +109,6 @@ def test_summary_counts_come_from_the_records(root: Path) -> None:
     assert dossier.date_range == ("2025", "2025")
     assert [f.id for f in dossier.undated] == ["fixture-student-visas"]
     assert dossier.strongest[0].id == "fixture-15000-workers"  # reviewed before draft
-
-
-def test_display_date_never_pads() -> None:
-    assert display_date("2024") == "2024"
-    assert display_date("2024-03") == "March 2024"
-    assert display_date("2024-03-05") == "5 March 2024"
-    assert display_date(None) == "date unknown"
 
 
 def test_chain_sentence_reads_origin_last() -> None:
@@ -131,9 +124,10 @@ def test_figure_text_keeps_ranges_and_qualifiers() -> None:
 
 
 def test_creation_date_never_reads_the_clock() -> None:
-    assert creation_date(["2024", "2023-12-13", None], None) == "2023-12-13"
-    assert creation_date(["2024"], None) == "2017-12-22"
-    assert creation_date(["2023-12-13"], 1700000000) == "2023-11-14"
+    d = PartialDate.parse
+    assert creation_date([d("2024"), d("2023-12-13"), None], None) == "2023-12-13"
+    assert creation_date([d("2024")], None) == "2017-12-22"
+    assert creation_date([d("2023-12-13")], 1700000000) == "2023-11-14"
 
 
 def test_assembling_invalid_evidence_is_refused(root: Path) -> None:

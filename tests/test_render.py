@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from dossier.assemble import assemble
-from dossier.build import BuildError, build_brief
-from dossier.checks import validate
-from dossier.render import RenderError, _fetcher_class, render_html, render_pdf, templates_dir
+from dossier.build import build_brief
+from dossier.errors import BuildError
+from dossier.validate import validate
+from dossier.errors import RenderError
+from dossier.render import _fetcher_class, render_html, render_pdf, template_folder
 
 from .conftest import REPO
 
@@ -60,7 +62,7 @@ def test_hostile_text_is_inert_in_html_pdf_and_json(root: Path, tmp_path: Path) 
 @pytest.fixture
 def fetcher(tmp_path: Path):
     templates = tmp_path / "templates"
-    shutil.copytree(REPO / "templates", templates)
+    shutil.copytree(template_folder(), templates)
     fetcher_class, blocked = _fetcher_class()
     return fetcher_class(templates), blocked, templates
 
@@ -97,7 +99,7 @@ def test_fetcher_blocks_escapes_from_the_templates_folder(fetcher, tmp_path: Pat
 def test_a_stylesheet_that_reaches_outside_fails_the_render(root: Path) -> None:
     validated = validate(root)
     folder = root / "templates"
-    shutil.copytree(REPO / "templates", folder)
+    shutil.copytree(template_folder(), folder)
     (folder / "print.css").write_text((folder / "print.css").read_text()
                                       + "\nh1 { background-image: url(file:///etc/passwd); }\n")
     dossier = assemble(validated)
@@ -107,23 +109,26 @@ def test_a_stylesheet_that_reaches_outside_fails_the_render(root: Path) -> None:
 
 def test_any_weasyprint_warning_fails_the_render(root: Path) -> None:
     folder = root / "templates"
-    shutil.copytree(REPO / "templates", folder)
+    shutil.copytree(template_folder(), folder)
     (folder / "print.css").write_text((folder / "print.css").read_text() + "\nh2 { bookmark-levle: 1; }\n")
     dossier = assemble(validate(root))
     with pytest.raises(RenderError, match="(?s)strict.*bookmark-levle"):
         render_pdf(render_html(dossier, folder), dossier, folder)
 
 
-def test_a_template_using_an_unknown_field_fails(root: Path) -> None:
+def test_a_template_using_an_unknown_field_fails(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = root / "templates"
-    shutil.copytree(REPO / "templates", folder)
+    shutil.copytree(template_folder(), folder)
+    monkeypatch.setattr("dossier.build.template_folder", lambda: folder)
     template = folder / "finding.html.j2"
     template.write_text(template.read_text().replace("{{ r.claim }}", "{{ r.claim_text }}"))
     with pytest.raises(BuildError, match="claim_text"):
         build_brief(root, root / "build", formats={"html"})
 
 
-def test_templates_dir_prefers_the_roots_own(root: Path) -> None:
-    assert templates_dir(root) == (REPO / "templates")
-    shutil.copytree(REPO / "templates", root / "templates")
-    assert templates_dir(root) == (root / "templates").resolve()
+def test_templates_ship_inside_the_package() -> None:
+    folder = template_folder()
+    assert folder.is_relative_to(Path(__import__("dossier").__file__).parent)
+    assert {"brief.html.j2", "finding.html.j2", "brief.css", "print.css", "record.yaml.j2"} <= {
+        p.name for p in folder.iterdir()}
+    assert len(list((folder / "fonts").glob("*.ttf"))) == 8

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
 from dossier.cli import cli
-from dossier.load import read_yaml
+from dossier.yaml_read import read_yaml
 from dossier.export import json_schema
 from dossier.schema import DRAFT_07, EXPORT_SCHEMA_PATH, MODELINE, SCHEMA_PATH, record_schema, schema_text
 

@@ -64,7 +64,7 @@ def run_in(root: Path, args: list[str]) -> Result:
 def checkout(tmp_path: Path) -> Path:
     """A temporary copy of the repository's data as a git checkout, with `origin/main` at its first commit."""
     dest = tmp_path / "repo"
-    for name in ("evidence", "seeds", "catalog", "templates", "schema"):
+    for name in ("evidence", "seeds", "catalog", "schema"):
         shutil.copytree(REPO / name, dest / name)
     shutil.copy2(REPO / "brief.yaml", dest / "brief.yaml")
     git(dest, "init", "-q")

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from dossier.checks import validate
+from dossier.validate import validate
 from dossier.cli import cli
-from dossier.load import parse_yaml
-from dossier.scaffold import NOT_GIVEN, yaml_scalar
+from dossier.yaml_read import parse_yaml
+from dossier.add_source import NOT_GIVEN
+from dossier.yaml_write import yaml_scalar
 from dossier.schema import MODELINE
 
 from .conftest import FIXTURES, REPO
@@ -172,7 +173,8 @@ def test_add_source_refuses_captures_that_cannot_be_checked(root: Path, tmp_path
 def test_add_source_bad_usage_exits_2(root: Path, args: list[str]) -> None:
     before = snapshot(root)
     assert run("add-source", "--root", str(root), str(ARTICLE), *args).exit_code == 2
-    assert run("add-source", "--root", str(root), str(root / "missing.txt"), "--outlet", "X").exit_code == 2
+    missing = run("add-source", "--root", str(root), str(root / "missing.txt"), "--outlet", "X", "--title", "T")
+    assert missing.exit_code == 2 and "does not exist" in missing.output
     assert snapshot(root) == before
 
 

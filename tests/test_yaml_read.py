@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dossier.load import Document, read_yaml, validate_document
+from dossier.model_errors import validate_document
+from dossier.yaml_read import Document, read_yaml
 from dossier.models import Record
 
 

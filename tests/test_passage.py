@@ -9,10 +9,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dossier.archive import Capture, PassageMatch, PassageMiss, normalise, verify_passage
+from dossier.passage import CaptureText, PassageMatch, PassageMiss, normalise, verify_passage
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-CAPTURES = {p.name: Capture.from_text(p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))}
+CAPTURES = {p.name: CaptureText.from_text(p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))}
 
 
 def sentences() -> list[tuple[str, str]]:
@@ -88,7 +88,7 @@ def test_normalisation_is_narrow() -> None:
 
 
 def test_exact_and_normalised_matches_are_reported_with_position() -> None:
-    capture = Capture.from_text("Title\n\nHe said “we  agreed” — twice.\nNext line.")
+    capture = CaptureText.from_text("Title\n\nHe said “we  agreed” — twice.\nNext line.")
     exact = verify_passage("He said “we  agreed” — twice.", capture)
     assert exact == PassageMatch("exact", 3, 1, 1)
     normalised = verify_passage('said "we agreed" - twice. Next', capture)
@@ -96,7 +96,7 @@ def test_exact_and_normalised_matches_are_reported_with_position() -> None:
 
 
 def test_a_number_inside_a_larger_number_does_not_match() -> None:
-    capture = Capture.from_text("They sent 15,000 workers.")
+    capture = CaptureText.from_text("They sent 15,000 workers.")
     assert isinstance(verify_passage("5,000 workers.", capture), PassageMiss)
     assert isinstance(verify_passage("They sent 15,00", capture), PassageMiss)
 
@@ -124,6 +124,6 @@ def test_empty_passage_is_a_miss(passage: str) -> None:
 
 
 def test_capture_offsets_survive_leading_whitespace_and_crlf() -> None:
-    capture = Capture.from_text("  \r\n\r\n  first line\r\nsecond   line\r\n")
+    capture = CaptureText.from_text("  \r\n\r\n  first line\r\nsecond   line\r\n")
     assert capture.normalised == "first line second line"
     assert verify_passage("second line", capture) == PassageMatch("normalised", 4, 1, 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossier.checks import postdates, validate
+from dossier.validate import validate
 from dossier.cli import cli
 
 from .conftest import FIXTURE_CAPTURE, FIXTURES
@@ -129,15 +129,6 @@ def test_future_is_judged_against_today(root: Path) -> None:
     # The fixture's event (2025) is fine today, but not if today were 2024.
     result = validate(root, today=dt.date(2024, 6, 1))
     assert any("event date 2025 is in the future" in p.message for p in result.problems)
-
-
-@pytest.mark.parametrize(
-    "event, published, later",
-    [("2025-07", "2025-05-05", True), ("2025", "2025-05-05", False), ("2025-05-06", "2025-05", False),
-     ("2025-05-06", "2025-05-05", True), ("2024-12-31", "2025", False)],
-)
-def test_postdates_compares_at_common_precision(event: str, published: str, later: bool) -> None:
-    assert postdates(event, published) is later
 
 
 def test_github_format_annotates_lines(root: Path) -> None:

@@ -1,4 +1,4 @@
-"""Reading YAML inputs safely, and turning them into models with positioned errors.
+"""Reading YAML safely: the loader's policy, and positions for messages.
 
 The loader is PyYAML's C loader with three changes that matter for evidence:
 - only YAML 1.2-style plain scalars are typed (`true`/`false`, decimal
@@ -15,16 +15,13 @@ node tree.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Iterable
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from .models import BriefSettings, Catalog, Record, Register
 from .problems import Problem, error
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -265,182 +262,3 @@ def _reject_anchors(text: str) -> None:
     if anchors:
         name, line = next(iter(anchors.items()))
         raise LoadError(f"anchors are not allowed (&{name}); records need none", line - 1, 0)
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def validate_document(doc: Document, model: type[M], top: str = "a mapping of fields") -> tuple[M | None, list[Problem]]:
-    """Validate a parsed document against a model, turning each pydantic error into a positioned problem."""
-    if not isinstance(doc.data, dict):
-        line, col = doc.position(())
-        return None, [error(doc.path, line, col, f"the top level must be {top}, found {_describe(doc.data)}")]
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as exc:
-        problems: dict[tuple, Problem] = {}
-        for err in exc.errors():
-            loc = _real_loc(doc.data, tuple(err["loc"]))
-            # A union (int | float) fails once per branch at the same place; report it once.
-            if loc not in problems:
-                problems[loc] = _problem_from_pydantic(doc, model, err, loc)
-        return None, list(problems.values())
-
-
-def _describe(value: Any) -> str:
-    return {list: "a list", str: "a single value", int: "a number", float: "a number", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: dict, loc: tuple) -> Problem:
-    where = ".".join(str(p) for p in loc) or "(top level)"
-    kind, message, hint = err["type"], err["msg"], None
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        message = f"unknown field '{loc[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-        hint = f"Allowed here: {', '.join(allowed)}." if allowed else None
-    elif kind == "missing":
-        message = f"missing required field '{loc[-1]}'"
-    elif kind == "value_error":
-        message = f"{where}: {message.removeprefix('Value error, ')}"
-    elif kind == "string_pattern_mismatch":
-        message = f"{where}: {_pattern_message(loc, err)}"
-    elif kind in ("string_type", "int_type", "bool_type", "float_type", "list_type", "dict_type", "model_type"):
-        message = f"{where}: {message.lower()}, found {_describe(err['input'])} {_short(err['input'])}"
-        if isinstance(err["input"], str) and kind in ("int_type", "float_type") and err["input"][:1].isdigit():
-            hint = "Write plain digits without leading zeros or separators (15000, not 015000 or 15,000)."
-    else:
-        message = f"{where}: {message}"
-    line, col = doc.position(loc)
-    return error(doc.path, line, col, message, hint)
-
-
-def _real_loc(data: Any, loc: tuple) -> tuple:
-    """Keep only the parts of a pydantic loc that name keys or items (drops union branch labels such as 'int')."""
-    out: list = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
-            out.append(part)  # a missing key: still worth naming
-            node = None
-        else:
-            continue
-    return tuple(out)
-
-
-def _pattern_message(loc: tuple, err: dict) -> str:
-    name = str(loc[-1]) if loc else ""
-    value = _short(err["input"])
-    if name in ("date", "published", "adopted"):
-        return f"{value} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD in quotes"
-    if loc[:1] == ("provisions",) and name == "id":
-        return f"{value} is not a provision id; write it as catalog/provisions.yaml does, e.g. 2397-OP8"
-    if name in ("id", "source", "corroborates", "contradicts") or isinstance(loc[-1], int):
-        return f"{value} is not a valid id; use lower-case letters, digits and single hyphens"
-    return f"{value} does not match the expected pattern {err['ctx']['pattern']}"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The field names valid at `loc` inside `model`, for 'did you mean' hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-        if current is None:
-            return []
-    return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-# --- The three kinds of input ----------------------------------------------
-
-
-@dataclass
-class LoadedRecord:
-    record: Record
-    doc: Document
-
-
-def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
-    """Every evidence/*.yaml file as a validated record; returns (records, problems, files seen)."""
-    folder = root / "evidence"
-    loaded: list[LoadedRecord] = []
-    problems: list[Problem] = []
-    if not folder.is_dir():
-        return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
-    paths = sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.name)
-    for path in paths:
-        display = f"evidence/{path.name}"
-        doc, found = read_yaml(path, display)
-        problems += found
-        if doc is None:
-            continue
-        record, found = validate_document(doc, Record)
-        problems += found
-        if record is None:
-            continue
-        if path.suffix != ".yaml" or path.stem != record.id:
-            problems.append(doc.problem(("id",), f"id '{record.id}' does not match the file name '{path.name}'",
-                                        hint=f"Rename the file to {record.id}.yaml or change the id."))
-        loaded.append(LoadedRecord(record, doc))
-    return loaded, problems, len(paths)
-
-
-def load_register(root: Path) -> tuple[Register | None, Document | None, list[Problem]]:
-    path = root / "seeds" / "sources.yaml"
-    if not path.is_file():
-        return None, None, [error("seeds/sources.yaml", 1, 1, "the source register seeds/sources.yaml is missing")]
-    doc, problems = read_yaml(path, "seeds/sources.yaml")
-    if doc is None:
-        return None, None, problems
-    register, problems = validate_document(doc, Register, top="a mapping with a 'sources' list")
-    return register, doc, problems
-
-
-def load_catalog(root: Path) -> tuple[Catalog | None, Document | None, list[Problem]]:
-    path = root / "catalog" / "provisions.yaml"
-    if not path.is_file():
-        return None, None, [error("catalog/provisions.yaml", 1, 1, "the provisions catalog is missing")]
-    doc, problems = read_yaml(path, "catalog/provisions.yaml")
-    if doc is None:
-        return None, None, problems
-    catalog, problems = validate_document(doc, Catalog, top="a mapping with 'resolutions' and 'provisions'")
-    return catalog, doc, problems
-
-
-def load_settings(root: Path) -> tuple[BriefSettings | None, Document | None, list[Problem]]:
-    """brief.yaml is optional: without it the brief uses neutral defaults and a derived cut-off."""
-    path = root / "brief.yaml"
-    if not path.is_file():
-        return None, None, []
-    doc, problems = read_yaml(path, "brief.yaml")
-    if doc is None:
-        return None, None, problems
-    settings, problems = validate_document(doc, BriefSettings)
-    return settings, doc, problems

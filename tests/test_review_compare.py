@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dossier.cli import cli
-from dossier.review import code, fenced, md, word_diff
+from dossier.review.markdown import code, fenced, md, word_diff
 
 from .conftest import FIXTURE_CAPTURE, FIXTURES, git
 

@@ -1,12 +1,9 @@
-"""Starting new inputs: archiving a capture (`add-source`) and a skeleton record (`new`).
+"""`dossier add-source`: archive a capture in seeds/ unchanged and register it.
 
-Both only ever create files. The capture is copied byte for byte and the
-register entry is appended as text after the existing bytes, so comments and
-the layout of earlier entries survive exactly, and a reviewer's diff shows one
-new block. Whatever the analyst did not give is recorded as unknown with a
-reason, never guessed. The skeleton record is deliberately invalid: each
-blank placeholder fails validation with a message naming the field, so
-`dossier validate` is the checklist of what is left to fill in.
+The capture is copied byte for byte and the register entry is appended as text
+after the existing bytes, so comments and the layout of earlier entries survive
+exactly, and a reviewer's diff shows one new block. Whatever the analyst did not
+give is recorded as unknown with a reason, never guessed.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import textwrap
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +18,13 @@ from typing import Any
 
 import yaml
 
-from .load import Document, EvidenceLoader, LoadError, parse_yaml, read_yaml, validate_document
-from .models import SLUG_PATTERN, UNKNOWABLE_FIELDS, Source
 from .archive import sha256_of
-from .files import replace_file
-from .schema import MODELINE
+from .errors import ScaffoldError
+from .files import create_new, replace_file
+from .model_errors import validate_document
+from .models import UNKNOWABLE_FIELDS, Source
+from .yaml_read import Document, EvidenceLoader, parse_yaml
+from .yaml_write import entry_lines
 
 REGISTER = Path("seeds") / "sources.yaml"
 NOT_GIVEN = "not given when the source was added"
@@ -40,81 +38,7 @@ ADDED_NOTE = (
     "line. Check them against the capture and say here how each was read off it."
 )
 _CAPTURE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
-# Characters a YAML stream may not contain literally (YAML 1.2, section 5.1); they must be escaped.
-_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Plain scalars that a YAML 1.2 (core schema) reader, such as an editor's language server, takes for numbers.
-_YAML_12_NUMBER = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
-                             r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _NUMBERED = re.compile(r"^([0-9]+)_")
-MAX_ID = 120
-
-
-class ScaffoldError(Exception):
-    """Input the command cannot accept; the message says what to do instead (exit status 1)."""
-
-
-# --- YAML text we write -------------------------------------------------------
-
-
-def yaml_scalar(value: str | None) -> str:
-    """One value as YAML text that reads back as exactly this string under any YAML 1.1 or 1.2 loader.
-
-    Plain where that is unambiguous, else double-quoted: `yes`, `2024-05`, `010` and `a: b` get quotes.
-    """
-    if value is None:
-        return ""
-    plain_ok = (
-        value
-        and value == value.strip()
-        and "\n" not in value
-        and not re.search(r"[\x00-\x1f\x7f\u0085\u2028\u2029\ufeff]", value)
-        and _reads_back(value, yaml.SafeLoader)  # YAML 1.1 rules: catches yes/no/on/off, octals, dates
-        and _reads_back(value, EvidenceLoader)
-        and not _YAML_12_NUMBER.match(value)  # `1e3` is text to YAML 1.1 but a number to YAML 1.2
-    )
-    return value if plain_ok else _double_quoted(value)
-
-
-def _reads_back(value: str, loader: type) -> bool:
-    try:
-        return yaml.load(f"key: {value}\n", Loader=loader) == {"key": value}
-    except (yaml.YAMLError, LoadError):
-        return False
-
-
-def _double_quoted(value: str) -> str:
-    out = ['"']
-    for char in value:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") or _NOT_PRINTABLE.match(char):
-            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def _value_lines(key: str, value: str | None, indent: str, width: int = 100) -> list[str]:
-    """`key: value`, folded over several lines (`>-`) when long, so lines stay readable in a diff."""
-    rendered = yaml_scalar(value)
-    single = f"{indent}{key}: {rendered}".rstrip()
-    if value is None or len(single) <= width or not _foldable(value):
-        return [single]
-    body = textwrap.wrap(value, width=width - len(indent) - 2, break_long_words=False, break_on_hyphens=False)
-    return [f"{indent}{key}: >-"] + [f"{indent}  {line}" for line in body]
-
-
-def _foldable(value: str) -> bool:
-    """A folded block gives back single spaces between words; only text already like that survives it."""
-    return value == " ".join(value.split()) and not value.startswith(("#", "-", "?", ":")) and value.isprintable()
-
-
-# --- add-source -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -163,7 +87,7 @@ def add_source(root: Path, capture_file: Path, meta: SourceMetadata, source_id: 
     target = seeds / name
     if not in_place:
         seeds.mkdir(parents=True, exist_ok=True)
-        _create(target, raw)
+        create_new(target, raw)
     try:
         replace_file(register_path, new_text)
     except BaseException:
@@ -314,13 +238,13 @@ def _append_entry(old: bytes, entry: dict[str, Any]) -> bytes:
     newline = "\r\n" if b"\r\n" in old else "\n"
     if not old.strip():
         head = REGISTER_HEADER + "sources:\n"
-        return (head + "\n".join(_entry_lines(entry, "  ")) + "\n").replace("\n", newline).encode("utf-8")
+        return (head + "\n".join(entry_lines(entry, "  ")) + "\n").replace("\n", newline).encode("utf-8")
     indent = _item_indent(old)
     text = old.decode("utf-8")
     separator = "" if text.endswith("\n") else newline  # finish the last line
     if not text.endswith(("\n\n", "\r\n\r\n")):
         separator += newline  # a blank line between entries, as in the register
-    block = newline.join(_entry_lines(entry, indent)) + newline
+    block = newline.join(entry_lines(entry, indent)) + newline
     return old + (separator + block).encode("utf-8")
 
 
@@ -341,30 +265,6 @@ def _item_indent(old: bytes) -> str:
     return "  "
 
 
-def _entry_lines(entry: dict[str, Any], dash: str) -> list[str]:
-    inner = dash + "  "
-    lines: list[str] = []
-    for key, value in entry.items():
-        prefix = f"{dash}- " if not lines else inner
-        lines += _field_lines(key, value, prefix, inner)
-    return lines
-
-
-def _field_lines(key: str, value: Any, prefix: str, inner: str) -> list[str]:
-    """One field of the entry; `prefix` is the indentation (or `- `) of its first line."""
-    if isinstance(value, list):
-        if not value:
-            return [f"{prefix}{key}: []"]
-        return [f"{prefix}{key}:"] + [f"{inner}  - {yaml_scalar(item)}" for item in value]
-    if isinstance(value, dict):
-        lines = [f"{prefix}{key}:"]
-        for sub_key, sub_value in value.items():
-            lines += _field_lines(sub_key, sub_value, inner + "  ", inner + "  ")
-        return lines
-    first = _value_lines(key, value, inner)
-    return [prefix + first[0][len(inner):]] + first[1:]
-
-
 def _check_appended(new_text: bytes, entry: dict[str, Any], count: int) -> None:
     """Parse the whole new register back: the old entries are as they were and the new one is exactly ours."""
     doc, problems = parse_yaml(new_text, str(REGISTER))
@@ -373,132 +273,3 @@ def _check_appended(new_text: bytes, entry: dict[str, Any], count: int) -> None:
         detail = "\n".join(p.text() for p in problems)
         raise ScaffoldError(f"internal error: the appended entry does not read back as written; nothing was "
                             f"written{': ' + detail if detail else ''}")
-
-
-# --- new --------------------------------------------------------------------
-
-
-def new_record(root: Path, source_id: str, record_id: str | None = None) -> Path:
-    """Write evidence/<id>.yaml, a commented skeleton citing `source_id`; never overwrites."""
-    if record_id is not None and not is_slug(record_id):
-        raise ScaffoldError(f"'{record_id}' is not a valid id; use lower-case letters, digits and single hyphens")
-    source = _registered_source(root, source_id)
-    folder = root / "evidence"
-    record_id = record_id or _free_record_id(folder, source_id)
-    path = folder / f"{record_id}.yaml"
-    if path.exists():
-        raise ScaffoldError(f"evidence/{path.name} already exists; nothing was written (choose another --id)")
-    folder.mkdir(parents=True, exist_ok=True)
-    _create(path, skeleton(record_id, source_id, str(source.get("outlet") or "")).encode("utf-8"))
-    return path
-
-
-def _registered_source(root: Path, source_id: str) -> dict:
-    """The register entry for `source_id`, read leniently: a problem elsewhere in the register does not block."""
-    path = root / REGISTER
-    if not path.is_file():
-        raise ScaffoldError(f"there is no {REGISTER} here (is --root right?); archive the article first with "
-                            "dossier add-source")
-    doc, problems = read_yaml(path, str(REGISTER))
-    if doc is None:
-        raise ScaffoldError(f"{REGISTER} cannot be read, fix it first:\n" + "\n".join(p.text() for p in problems))
-    entries = doc.data.get("sources") if isinstance(doc.data, dict) else None
-    by_id = {str(e.get("id")): e for e in entries or [] if isinstance(e, dict)}
-    if source_id not in by_id:
-        import difflib
-
-        close = difflib.get_close_matches(source_id, list(by_id), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else "; `dossier add-source` prints the id of a new source"
-        raise ScaffoldError(f"source '{source_id}' is not in {REGISTER}{hint}")
-    return by_id[source_id]
-
-
-def _free_record_id(folder: Path, source_id: str) -> str:
-    """`<source id>-<n>`, the first n with no file yet; the analyst may rename it to say what it shows."""
-    stem = source_id[: MAX_ID - 4].rstrip("-")
-    number = 1
-    while (folder / f"{stem}-{number}.yaml").exists():
-        number += 1
-    return f"{stem}-{number}"
-
-
-def is_slug(value: str) -> bool:
-    return bool(re.match(SLUG_PATTERN, value)) and len(value) <= MAX_ID
-
-
-def skeleton(record_id: str, source_id: str, outlet: str) -> str:
-    """The text of a new record: every field present and commented, the blanks invalid until filled in."""
-    return f"""{MODELINE}
-# A new evidence record: one claim from one archived article. Fill in every "" below;
-# `dossier validate` lists what is still missing. Hover over a field in your editor for help.
-
-# Stable id, equal to the file name without .yaml. Rename both together if you change it.
-id: {yaml_scalar(record_id)}
-# One line, at most 160 characters: what the record shows.
-title: ""
-# Your own words: what the outlet reports, not what happened, e.g.
-# "The Kyiv Independent reports, citing The Wall Street Journal, that ...". Indent under the >-.
-claim: >-
-
-# The archived article, from seeds/sources.yaml.
-source: {yaml_scalar(source_id)}
-# The quote, copied exactly from the capture: one contiguous run of whole sentences.
-# No "..." and no [bracketed] edits; every word and number must match. Indent under the >-.
-passage: >-
-
-# How the information travelled, origin first, ending with the outlet whose capture we hold.
-# Replace "" with who the outlet cites (add a line per link), or delete it if the outlet is the origin.
-reporting_chain:
-  - ""
-  - {yaml_scalar(outlet) if outlet else '""'}
-# The provisions the claim bears on, from catalog/provisions.yaml (e.g. 2397-OP8), each with one
-# line saying why. Repeat the "- id:" block for each further provision.
-provisions:
-  - id: ""
-    rationale: ""
-# When and where the reported fact happened (not when the article was published).
-event:
-  # As precise as the text allows, in quotes: "2024", "2024-03" or "2024-03-05".
-  # If the text does not say, delete this line and say why in date_note.
-  date: ""
-  # How the date was read from the text, or why it is unknown; delete the line if there is nothing to add.
-  date_note: ""
-  # Where it happened, as the text names it; delete the line if the text does not say.
-  place: ""
-# Who the text says was involved. Replace [] with one block per actor:
-#   - name: the name as the text gives it
-#     role: what the text says they did
-actors: []
-# Numbers the passage gives. Replace [] with one block per number:
-#   - quantity: 15000   (plain digits; add quantity_max: for a range such as 60,000-70,000)
-#     unit: workers
-#     qualifier: about  (exactly, about, nearly, up to, at least or more than)
-figures: []
-# Admiralty grade: reliability of the source A-F, credibility of the information 1-6, and why.
-grading:
-  reliability: ""
-  credibility: ""
-  justification: ""
-# Ids of other records this one supports, or disputes (denials are evidence too).
-corroborates: []
-contradicts: []
-# draft until a reviewer has checked it; the reviewer sets reviewed.
-status: draft
-"""
-
-
-# --- Writing ----------------------------------------------------------------
-
-
-def _create(path: Path, data: bytes) -> None:
-    """Create a new file; fail rather than replace one that exists."""
-    try:
-        handle = open(path, "xb")
-    except FileExistsError:
-        raise ScaffoldError(f"{path} already exists; nothing was overwritten") from None
-    try:
-        with handle:
-            handle.write(data)
-    except BaseException:
-        path.unlink(missing_ok=True)  # ours, just created: never leave half a file behind
-        raise

@@ -1,0 +1,92 @@
+"""Loading the inputs: each YAML file read under the loader's rules, then validated against its model.
+
+One table says where each kind of input lives and what model it is; one function
+loads any of them, so records, the register, the catalog and the brief settings
+follow exactly the same path from bytes to a model or to positioned problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from .model_errors import validate_document
+from .models import BriefSettings, Catalog, Record, Register
+from .problems import Problem, error
+from .yaml_read import Document, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class InputFile(Generic[M]):
+    """One single-file input: its path under the root, its model, and what a missing file means."""
+
+    path: str
+    model: type[M]
+    top: str  # what the top level must be, in words, for the error when it is not
+    missing: str | None  # the error when the file is absent; None when the file is optional
+
+
+REGISTER = InputFile("seeds/sources.yaml", Register, "a mapping with a 'sources' list",
+                     "the source register seeds/sources.yaml is missing")
+CATALOG = InputFile("catalog/provisions.yaml", Catalog, "a mapping with 'resolutions' and 'provisions'",
+                    "the provisions catalog is missing")
+# brief.yaml is optional: without it the brief uses neutral defaults and a derived cut-off.
+SETTINGS = InputFile("brief.yaml", BriefSettings, "a mapping of fields", None)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """What loading one file gave: the model (None if it failed), the parsed document, and the problems."""
+
+    model: M | None
+    doc: Document | None
+    problems: list[Problem]
+
+
+def load_document(path: Path, display: str, model: type[M], top: str = "a mapping of fields") -> Loaded[M]:
+    """Read one YAML file and validate it against `model`; every failure is a positioned problem."""
+    doc, problems = read_yaml(path, display)
+    if doc is None:
+        return Loaded(None, None, problems)
+    value, problems = validate_document(doc, model, top)
+    return Loaded(value, doc, problems)
+
+
+def load_input(root: Path, kind: InputFile[M]) -> Loaded[M]:
+    """Load one of the single-file inputs named in the table above."""
+    path = root / kind.path
+    if not path.is_file():
+        return Loaded(None, None, [error(kind.path, 1, 1, kind.missing)] if kind.missing else [])
+    return load_document(path, kind.path, kind.model, kind.top)
+
+
+@dataclass
+class LoadedRecord:
+    record: Record
+    doc: Document
+
+
+def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
+    """Every evidence/*.yaml file as a validated record; returns (records, problems, files seen)."""
+    folder = root / "evidence"
+    loaded: list[LoadedRecord] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
+    paths = sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.name)
+    for path in paths:
+        result = load_document(path, f"evidence/{path.name}", Record)
+        problems += result.problems
+        if result.model is None or result.doc is None:
+            continue
+        record, doc = result.model, result.doc
+        if path.suffix != ".yaml" or path.stem != record.id:
+            problems.append(doc.problem(("id",), f"id '{record.id}' does not match the file name '{path.name}'",
+                                        hint=f"Rename the file to {record.id}.yaml or change the id."))
+        loaded.append(LoadedRecord(record, doc))
+    return loaded, problems, len(paths)

@@ -1,0 +1,209 @@
+"""The cross-checks: rules no single file can prove on its own, as pure functions over loaded models.
+
+Each rule takes what was loaded (models and the documents they came from, for
+positions) and returns the problems it finds; none reads a file or raises, so
+`validate` can run them all and report everything in one go. The orchestration
+(what is loaded, in which order the rules run) is in validate.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+
+from .loader import LoadedRecord
+from .models import BriefSettings, Catalog, Provision, Source
+from .passage import CaptureText, PassageMatch, PassageMiss, verify_passage
+from .problems import Problem, warning
+from .yaml_read import Document
+
+
+def suggest(wanted: str, known: Iterable[str]) -> str | None:
+    """'Did you mean ...?' for an id that is close to a known one."""
+    close = difflib.get_close_matches(wanted, list(known), n=1)
+    return f"Did you mean '{close[0]}'?" if close else None
+
+
+# --- Register and catalog ---------------------------------------------------
+
+
+def check_register(sources: list[Source], doc: Document, today: dt.date) -> tuple[list[tuple[int, Source]],
+                                                                                    list[Problem]]:
+    """Each source id and each capture is registered once, and no publication date is in the future.
+
+    Returns the sources to use (the first of any repeated id, with its index in the register) and the problems.
+    """
+    problems: list[Problem] = []
+    accepted: list[tuple[int, Source]] = []
+    ids: set[str] = set()
+    seen_files: dict[str, str] = {}
+    for index, source in enumerate(sources):
+        loc = ("sources", index)
+        if source.id in ids:
+            problems.append(doc.problem(loc + ("id",), f"source id '{source.id}' is registered twice"))
+            continue
+        ids.add(source.id)
+        accepted.append((index, source))
+        if source.capture in seen_files:
+            problems.append(doc.problem(loc + ("capture",), f"capture {source.capture} is already registered as "
+                                        f"'{seen_files[source.capture]}'"))
+        seen_files[source.capture] = source.id
+        for name, value in (("published", source.published),
+                            ("original.published", source.original.published if source.original else None)):
+            if value is not None and value.is_future(today):
+                problems.append(doc.problem(loc + tuple(name.split(".")), f"{name} {value} is in the future"))
+    return accepted, problems
+
+
+def check_catalog(catalog: Catalog, doc: Document) -> tuple[dict[str, Provision], list[Problem]]:
+    """Each provision is catalogued once."""
+    problems: list[Problem] = []
+    by_id: dict[str, Provision] = {}
+    for index, provision in enumerate(catalog.provisions):
+        if provision.id in by_id:
+            problems.append(doc.problem(("provisions", index, "id"), f"provision '{provision.id}' is catalogued twice"))
+        by_id[provision.id] = provision
+    return by_id, problems
+
+
+# --- Records ----------------------------------------------------------------
+
+
+def check_unique_ids(loaded: list[LoadedRecord]) -> list[Problem]:
+    """No two records share an id (the brief's anchors and the links between records rely on it)."""
+    problems: list[Problem] = []
+    first: dict[str, LoadedRecord] = {}
+    for item in loaded:
+        other = first.setdefault(item.record.id, item)
+        if other is not item:
+            line, _ = other.doc.position(("id",))
+            problems.append(item.doc.problem(("id",), f"id '{item.record.id}' is also used by {other.doc.path}:{line}"))
+    return problems
+
+
+def check_source_known(item: LoadedRecord, sources: Mapping[str, Source]) -> list[Problem]:
+    """The record cites a registered source."""
+    if item.record.source in sources:
+        return []
+    return [item.doc.problem(("source",), f"source '{item.record.source}' is not in seeds/sources.yaml",
+                             hint=suggest(item.record.source, sources))]
+
+
+def check_provisions(item: LoadedRecord, provisions: Mapping[str, Provision], have_catalog: bool) -> list[Problem]:
+    """Each provision tag is in the catalog, once; a tag on an unverified provision is a warning."""
+    record, doc = item.record, item.doc
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, tag in enumerate(record.provisions):
+        loc = ("provisions", index, "id")
+        if tag.id in seen:
+            problems.append(doc.problem(loc, f"provision '{tag.id}' is tagged twice"))
+        seen.add(tag.id)
+        provision = provisions.get(tag.id)
+        if provision is None:
+            if have_catalog:
+                problems.append(doc.problem(loc, f"provision '{tag.id}' is not in catalog/provisions.yaml",
+                                            hint=suggest(tag.id, provisions)))
+        elif not provision.verified:
+            line, col = doc.position(loc)
+            problems.append(warning(doc.path, line, col,
+                                    f"provision '{tag.id}' is not verified against the official text: {provision.note}"))
+    return problems
+
+
+def check_links(item: LoadedRecord, known_ids: set[str]) -> list[Problem]:
+    """corroborates/contradicts name other, existing records, each once, and never the same record in both."""
+    record, doc = item.record, item.doc
+    problems: list[Problem] = []
+    for name in ("corroborates", "contradicts"):
+        targets: list[str] = getattr(record, name)
+        for index, target in enumerate(targets):
+            loc = (name, index)
+            if target == record.id:
+                problems.append(doc.problem(loc, f"{name}: a record cannot refer to itself"))
+            elif target not in known_ids:
+                problems.append(doc.problem(loc, f"{name}: no record with id '{target}'",
+                                            hint=suggest(target, known_ids)))
+            elif targets.index(target) != index:
+                problems.append(doc.problem(loc, f"{name}: '{target}' is listed twice"))
+    both = set(record.corroborates) & set(record.contradicts)
+    if both:
+        problems.append(doc.problem(("contradicts",), f"{', '.join(sorted(both))} both corroborated and contradicted"))
+    return problems
+
+
+def check_dates(item: LoadedRecord, source: Source | None, today: dt.date) -> list[Problem]:
+    """The event is not in the future, nor certainly later than the publication that reports it."""
+    date = item.record.event.date
+    if date is None:
+        return []
+    if date.is_future(today):
+        return [item.doc.problem(("event", "date"), f"event date {date} is in the future")]
+    if source is not None and source.published is not None and date.is_after(source.published):
+        return [item.doc.problem(("event", "date"),
+                                 f"event date {date} is later than the publication reporting it ({source.published}, "
+                                 f"source '{source.id}')")]
+    return []
+
+
+def check_cutoff(settings: BriefSettings, doc: Document, loaded: list[LoadedRecord], register_doc: Document | None,
+                 sources: list[Source], today: dt.date) -> list[Problem]:
+    """A declared cut-off is a promise: nothing in the evidence may be dated after it."""
+    cutoff = settings.evidence_cutoff
+    if cutoff is None:
+        return []
+    if cutoff.is_future(today):
+        return [doc.problem(("evidence_cutoff",), f"evidence_cutoff {cutoff} is in the future")]
+    problems = []
+    for item in loaded:
+        date = item.record.event.date
+        if date is not None and date.is_after(cutoff):
+            problems.append(item.doc.problem(("event", "date"),
+                                             f"event date {date} is after the evidence cut-off {cutoff} (brief.yaml)"))
+    if register_doc is not None:
+        for index, source in enumerate(sources):
+            if source.published is not None and source.published.is_after(cutoff):
+                problems.append(register_doc.problem(("sources", index, "published"),
+                                                     f"published {source.published} is after the evidence cut-off "
+                                                     f"{cutoff} (brief.yaml)"))
+    return problems
+
+
+def check_chain_ends_at_outlet(item: LoadedRecord, source: Source) -> list[Problem]:
+    """The reporting chain ends where the reader met the claim: the outlet of the capture."""
+    last = item.record.reporting_chain[-1]
+    if last.strip().casefold() == source.outlet.casefold():
+        return []
+    line, col = item.doc.position(("reporting_chain", len(item.record.reporting_chain) - 1))
+    return [warning(item.doc.path, line, col,
+                    f"reporting_chain ends with '{last}', but the source's outlet is '{source.outlet}'",
+                    hint="The last link should be the outlet whose capture we hold.")]
+
+
+def check_passage(item: LoadedRecord, capture: CaptureText,
+                  capture_path: str) -> tuple[PassageMatch | None, list[Problem]]:
+    """Verify the passage, turning a miss into an error that shows the closest text and the differing words."""
+    outcome = verify_passage(item.record.passage, capture)
+    if isinstance(outcome, PassageMatch):
+        problems: list[Problem] = []
+        if outcome.occurrences > 1:
+            line, col = item.doc.position(("passage",))
+            problems.append(warning(item.doc.path, line, col,
+                                    f"passage occurs {outcome.occurrences} times in {capture_path}; "
+                                    f"the first is at line {outcome.line}"))
+        return outcome, problems
+    return None, [passage_miss_problem(item, outcome, capture_path)]
+
+
+def passage_miss_problem(item: LoadedRecord, miss: PassageMiss, capture_path: str) -> Problem:
+    hint_lines = list(miss.hints)
+    if miss.closest:
+        hint_lines.append(f"closest text in {capture_path}:{miss.closest_line}:{miss.closest_col}:")
+        hint_lines.append(f"  {miss.closest}")
+    hint_lines += [f"- {d}" for d in miss.differences[:8]]
+    if len(miss.differences) > 8:
+        hint_lines.append(f"- ... and {len(miss.differences) - 8} more differences")
+    return item.doc.problem(("passage",), f"passage not found verbatim in {capture_path}",
+                            hint="\n".join(hint_lines) or None)
+

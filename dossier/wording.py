@@ -1,0 +1,60 @@
+"""The brief's computed wording, read from dossier/data/wording.yaml: scales, defaults and sentence patterns.
+
+Kept as data so that wording can be reviewed and changed without touching the
+code that decides which sentence applies.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from pydantic import BaseModel, ConfigDict
+
+from typing import Literal
+
+from .models import Reliability
+from .yaml_read import parse_yaml
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Cover(_Data):
+    title: str
+    subtitle: str
+    marking: str
+
+
+class Chain(_Data):
+    alone: str
+    first: str
+    further: str
+
+
+class Deadline(_Data):
+    undated: str
+    undated_report_after: str
+    after: str
+    before: str
+    too_coarse: str
+
+
+class Wording(_Data):
+    reliability: dict[Reliability, str]
+    credibility: dict[Literal["1", "2", "3", "4", "5", "6"], str]
+    cover: Cover
+    chain: Chain
+    deadline: Deadline
+    same_origin: str
+
+
+@cache
+def wording() -> Wording:
+    """The package's wording file, read once (it is package data, the same for every brief)."""
+    raw = files("dossier").joinpath("data", "wording.yaml").read_bytes()
+    doc, problems = parse_yaml(raw, "dossier/data/wording.yaml")
+    if doc is None:
+        raise RuntimeError("dossier/data/wording.yaml is broken: " + "; ".join(p.text() for p in problems))
+    return Wording.model_validate(doc.data)

@@ -1,0 +1,65 @@
+"""Partial dates: kept as written, compared only as far as the text allows, shown in words, never padded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dossier.dates import PartialDate, display_date, display_written, latest
+
+
+def d(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+@pytest.mark.parametrize(
+    "event, published, later",
+    [("2025-07", "2025-05-05", True), ("2025", "2025-05-05", False), ("2025-05-06", "2025-05", False),
+     ("2025-05-06", "2025-05-05", True), ("2024-12-31", "2025", False), ("2026", "2025-12", True)],
+)
+def test_is_after_only_when_every_day_is_later(event: str, published: str, later: bool) -> None:
+    assert d(event).is_after(d(published)) is later
+
+
+@pytest.mark.parametrize("a, b, before", [("2024-03", "2024-04", True), ("2024-03", "2024", False),
+                                          ("2019-12-21", "2019-12-22", True), ("2019-12", "2019-12-22", False)])
+def test_is_before_only_when_every_day_is_earlier(a: str, b: str, before: bool) -> None:
+    assert d(a).is_before(d(b)) is before
+
+
+def test_bounds_cover_the_days_the_text_can_mean() -> None:
+    assert (d("2024").earliest, d("2024").latest) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert (d("2024-02").earliest, d("2024-02").latest) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert d("2023-02").latest == dt.date(2023, 2, 28)
+    assert [d(t).precision for t in ("2024", "2024-02", "2024-02-03")] == ["year", "month", "day"]
+
+
+def test_future_means_even_the_earliest_day_is_after_today() -> None:
+    today = dt.date(2026, 11, 23)
+    assert d("2026-12").is_future(today) and d("2027").is_future(today)
+    assert not d("2026-11").is_future(today) and not d("2026").is_future(today)
+
+
+@pytest.mark.parametrize("text, message", [("2024-13", "month 13 does not exist"),
+                                           ("2023-02-29", "day 29 does not exist in 2023-02"),
+                                           ("0000", "year 0000 does not exist"),
+                                           ("24-03", "is not a date"), ("2024-3", "is not a date"),
+                                           ("March 2024", "is not a date")])
+def test_impossible_or_malformed_dates_are_refused_in_words(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        d(text)
+
+
+def test_display_never_pads() -> None:
+    assert d("2024").display() == "2024"
+    assert d("2024-03").display() == "March 2024"
+    assert d("2024-03-05").display() == "5 March 2024"
+    assert display_date(None) == "date unknown"
+    assert display_written("2024-03") == "March 2024" and display_written("soon") == "soon"
+
+
+def test_kept_exactly_as_written() -> None:
+    assert str(d("2024-03")) == "2024-03" and d("2024-03") == d("2024-03") and d("2024") != d("2024-01")
+    assert latest([d("2024"), None, d("2024-04"), d("2023-12-31")]) == d("2024-04")
+    assert latest([None]) is None
