@@ -10,7 +10,7 @@ OUT := build
 INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml) \
 	$(wildcard dossier/*.py dossier/*/*.py dossier/templates/*.* dossier/templates/fonts/* dossier/data/*)
 
-.PHONY: dossier test validate setup clean bench schema
+.PHONY: dossier test lint validate setup clean bench schema mutation
 
 dossier: $(OUT)/dossier.pdf
 
@@ -23,9 +23,14 @@ $(OUT)/dossier.html $(OUT)/dossier.json: $(OUT)/dossier.pdf
 validate: $(STAMP)
 	$(BIN)/dossier validate
 
-test: $(STAMP)
+test: $(STAMP) lint
 	./scripts/system-deps test
 	$(BIN)/python -m pytest
+
+# The gate: style and mistakes (ruff), types (mypy --strict on the package).
+lint: $(STAMP)
+	$(BIN)/ruff check dossier tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -237,7 +237,8 @@ def make_source(index: int, pool: list[str], rng: random.Random) -> tuple[Source
         entry += ["    unknown:"] + [f"      {k}: {v}" for k, v in unknown.items()]
     entry += [folded("notes", f"Synthetic capture {index} for the benchmark; outlet, title and byline are read "
                               "from the page text as the register's other entries are.", "    ").rstrip("\n"), ""]
-    source = Source(source_id, capture, outlet, published, paragraphs, CaptureText.from_text(text), original, "\n".join(entry))
+    source = Source(source_id, capture, outlet, published, paragraphs, CaptureText.from_text(text), original,
+                    "\n".join(entry))
     return source, data
 
 
@@ -531,7 +532,8 @@ def table(sizes: list[dict]) -> str:
                          floor, f"{f['seconds']:.2f}" if f else "-", ratio(s, f), ratio(s, f, "cpu_seconds"),
                          f"{s['peak_mb']:.0f}", f"{f['peak_mb']:.0f}" if f else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(c.ljust(w) if i in (0, 1, 3) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    lines = [" | ".join(c.ljust(w) if i in (0, 1, 3) else c.rjust(w)
+                        for i, (c, w) in enumerate(zip(r, widths, strict=True)))
              for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -614,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "command": "bench/run.py " + " ".join(argv),
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "pyyaml": yaml.__version__, "weasyprint": weasy},
         "git": git_version(),
@@ -622,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
                 "system time; peak_mb: its ru_maxrss; the fastest of 3 runs for steps under 5 s",
         "sizes": results, "targets": checked, "total_seconds": round(total, 1),
     }
-    path = args.json or RESULTS / (dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + ".json")
+    path = args.json or RESULTS / (dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + ".json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     print(f"wrote {path}")

@@ -114,7 +114,7 @@ def _read_capture(path: Path) -> bytes:
     return raw
 
 
-def _read_register(path: Path) -> tuple[bytes, list[dict]]:
+def _read_register(path: Path) -> tuple[bytes, list[dict[str, Any]]]:
     """The register's bytes (kept exactly) and its entries as plain data, parsed by the evidence loader."""
     if not path.exists():
         return b"", []
@@ -130,7 +130,7 @@ def _read_register(path: Path) -> tuple[bytes, list[dict]]:
     return raw, [entry for entry in sources if isinstance(entry, dict)]
 
 
-def _refuse_archived(digest: str, registered: list[dict], seeds: Path, capture_file: Path) -> None:
+def _refuse_archived(digest: str, registered: list[dict[str, Any]], seeds: Path, capture_file: Path) -> None:
     """Same bytes, same capture: one article is archived once (a new capture of it is a new source)."""
     for entry in registered:
         if entry.get("sha256") == digest:
@@ -139,13 +139,14 @@ def _refuse_archived(digest: str, registered: list[dict], seeds: Path, capture_f
     if not seeds.is_dir():
         return
     for path in sorted(seeds.iterdir()):
-        if path.is_file() and path.name != REGISTER.name and path.resolve() != capture_file.resolve():
-            if sha256_of(path) == digest:
-                raise ScaffoldError(f"{capture_file} has the same content as seeds/{path.name}, which is not "
-                                    f"registered; register that file instead: dossier add-source seeds/{path.name} ...")
+        same_bytes = (path.is_file() and path.name != REGISTER.name and path.resolve() != capture_file.resolve()
+                      and sha256_of(path) == digest)
+        if same_bytes:
+            raise ScaffoldError(f"{capture_file} has the same content as seeds/{path.name}, which is not "
+                                f"registered; register that file instead: dossier add-source seeds/{path.name} ...")
 
 
-def _in_place_name(capture_file: Path, registered: list[dict]) -> str:
+def _in_place_name(capture_file: Path, registered: list[dict[str, Any]]) -> str:
     """A file already in seeds/ (unregistered) is registered where it lies, not copied."""
     name = capture_file.name
     if name == REGISTER.name:
@@ -158,7 +159,7 @@ def _in_place_name(capture_file: Path, registered: list[dict]) -> str:
     return name
 
 
-def _capture_name(digest: str, capture_file: Path, seeds: Path, registered: list[dict]) -> str:
+def _capture_name(digest: str, capture_file: Path, seeds: Path, registered: list[dict[str, Any]]) -> str:
     """`NNN_<first 16 hex of the SHA-256><suffix>`, numbered after the captures already archived."""
     names = {str(entry.get("capture")) for entry in registered}
     if seeds.is_dir():
@@ -214,7 +215,7 @@ def _register_entry(source_id: str, capture: str, digest: str, meta: SourceMetad
         if not meta.original_outlet:
             raise ScaffoldError("origin 'republication' needs --original-outlet: the outlet that first published it")
         entry["original"] = {"outlet": meta.original_outlet, "authors": [],
-                             "unknown": {name: NOT_GIVEN for name in UNKNOWABLE_FIELDS}}
+                             "unknown": dict.fromkeys(UNKNOWABLE_FIELDS, NOT_GIVEN)}
     elif meta.original_outlet:
         raise ScaffoldError("--original-outlet is only for --origin republication")
     entry["unknown"] = {name: NOT_GIVEN for name in UNKNOWABLE_FIELDS if entry[name] in (None, [])}
@@ -260,8 +261,8 @@ def _item_indent(old: bytes) -> str:
     if isinstance(last_value, yaml.SequenceNode) and last_value.flow_style:
         raise ScaffoldError(f"cannot append to {REGISTER}: write the 'sources' list in block style (- id: ...)")
     if isinstance(last_value, yaml.SequenceNode) and last_value.value:
-        first = last_value.value[0]
-        return " " * max(first.start_mark.column - 2, 0)
+        column: int = last_value.value[0].start_mark.column
+        return " " * max(column - 2, 0)
     return "  "
 
 

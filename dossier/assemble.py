@@ -49,9 +49,7 @@ class Selection:
         date = record.event.date
         if self.since and (date is None or self.since.is_after(date)):
             return False
-        if self.until and (date is None or date.is_after(self.until)):
-            return False
-        return True
+        return not (self.until and (date is None or date.is_after(self.until)))
 
 
 @dataclass(frozen=True)
@@ -340,8 +338,8 @@ def deadline_note(record: Record, provision: Provision, source: Source) -> str:
 
 def group_by_provision(findings: list[Finding], validated: Validated) -> list[Chapter]:
     """One chapter per catalogued provision that has evidence, in catalog order; findings in date order."""
-    chapters = []
-    order = [p for p in validated.catalog.provisions] if validated.catalog else []
+    chapters: list[Chapter] = []
+    order = list(validated.catalog.provisions) if validated.catalog else []
     for provision in order:
         tagged = [f for f in findings if provision.id in f.rationale]
         if tagged:
@@ -350,7 +348,7 @@ def group_by_provision(findings: list[Finding], validated: Validated) -> list[Ch
     return chapters
 
 
-def finding_order(finding: Finding) -> tuple:
+def finding_order(finding: Finding) -> tuple[bool, str, str, str]:
     """Date order, undated last (then by publication date), then id for a stable order."""
     date, published = finding.record.event.date, finding.source.published
     return (date is None, date.text if date else "", published.text if published else "", finding.id)
@@ -396,6 +394,6 @@ def creation_date(dates: list[PartialDate | None], source_date_epoch: int | None
     import datetime as dt
 
     if source_date_epoch is not None:
-        return dt.datetime.fromtimestamp(source_date_epoch, dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(source_date_epoch, dt.UTC).date().isoformat()
     full = sorted(d.text for d in dates if d is not None and d.precision == "day")
     return full[-1] if full else "2017-12-22"  # adoption of resolution 2397: fixed, never the clock

@@ -44,20 +44,23 @@ def source_date_epoch() -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def build_brief(root: Path, out: Path, selection: Selection = Selection(),
-                formats: set[str] = frozenset({"pdf", "html", "json"})) -> BuildReport:
+ALL_FORMATS = frozenset({"pdf", "html", "json"})
+
+
+def build_brief(root: Path, out: Path, selection: Selection | None = None,
+                formats: frozenset[str] | set[str] = ALL_FORMATS) -> BuildReport:
     """Validate everything under root and write the chosen outputs into `out`, all or nothing."""
     validated = validate(root)
     # The validated base lives until the end and forms no cycles: keep the collector from walking it
     # again and again while assembling and rendering (about 2 s of 10 s at 10,000 records).
     gc.freeze()
     try:
-        return _assemble_and_write(root, out, selection, formats, validated)
+        return _assemble_and_write(out, selection or Selection(), formats, validated)
     finally:
         gc.unfreeze()
 
 
-def _assemble_and_write(root: Path, out: Path, selection: Selection, formats: set[str],
+def _assemble_and_write(out: Path, selection: Selection, formats: frozenset[str] | set[str],
                         validated: Validated) -> BuildReport:
     if not validated.ok:
         raise BuildError(format_report(validated.problems, len(validated.records), "text")

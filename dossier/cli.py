@@ -132,7 +132,7 @@ def schema_command(root: Path, check: bool) -> None:
         click.echo(f"{'wrote' if changed else 'unchanged:'} {path}")
 
 
-def _slug_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """Reject an id that could not be a file name and a record or source id (bad usage, exit 2)."""
     from .new_record import is_slug
 

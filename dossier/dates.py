@@ -29,7 +29,7 @@ _SHAPE = re.compile(PATTERN)
 class PartialDate:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real calendar date, with the range of days it covers."""
 
-    __slots__ = ("text", "earliest", "latest")
+    __slots__ = ("earliest", "latest", "text")
 
     def __init__(self, text: str, earliest: dt.date, latest: dt.date) -> None:
         self.text, self.earliest, self.latest = text, earliest, latest

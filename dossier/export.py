@@ -100,7 +100,7 @@ class SelectionOut(Out):
 
 
 class DossierOut(Out):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1  # SCHEMA_VERSION; a change of shape is a new literal
     title: str
     marking: str
     version: str = Field(description="Hash of every input the brief was built from.")

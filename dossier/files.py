@@ -56,7 +56,7 @@ def write_atomically(files: dict[str, bytes], out: Path) -> list[Path]:
 def create_new(path: Path, data: bytes) -> None:
     """Create a file that must not exist yet; fail rather than replace one (commands that create never overwrite)."""
     try:
-        handle = open(path, "xb")
+        handle = open(path, "xb")  # noqa: SIM115 - the file is ours only once created; see the except below
     except FileExistsError:
         raise InputError(f"{path} already exists; nothing was overwritten") from None
     try:

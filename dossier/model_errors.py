@@ -11,14 +11,17 @@ import difflib
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .problems import Problem, error
 from .yaml_read import Document
 
 M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]  # where in a document: keys and list indexes
 
 
-def validate_document(doc: Document, model: type[M], top: str = "a mapping of fields") -> tuple[M | None, list[Problem]]:
+def validate_document(doc: Document, model: type[M],
+                      top: str = "a mapping of fields") -> tuple[M | None, list[Problem]]:
     """Validate a parsed document against a model, turning each pydantic error into a positioned problem."""
     if not isinstance(doc.data, dict):
         line, col = doc.position(())
@@ -26,7 +29,7 @@ def validate_document(doc: Document, model: type[M], top: str = "a mapping of fi
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        problems: dict[tuple, Problem] = {}
+        problems: dict[Loc, Problem] = {}
         for err in exc.errors():
             loc = _real_loc(doc.data, tuple(err["loc"]))
             # A union (int | float) fails once per branch at the same place; report it once.
@@ -41,7 +44,7 @@ def _describe(value: Any) -> str:
     )
 
 
-def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: dict, loc: tuple) -> Problem:
+def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: ErrorDetails, loc: Loc) -> Problem:
     where = ".".join(str(p) for p in loc) or "(top level)"
     kind, message, hint = err["type"], err["msg"], None
     if kind == "extra_forbidden":
@@ -65,18 +68,16 @@ def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: dict, loc
     return error(doc.path, line, col, message, hint)
 
 
-def _real_loc(data: Any, loc: tuple) -> tuple:
+def _real_loc(data: Any, loc: tuple[str | int, ...]) -> Loc:
     """Keep only the parts of a pydantic loc that name keys or items (drops union branch labels such as 'int')."""
-    out: list = []
+    out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
             out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
             out.append(part)  # a missing key: still worth naming
             node = None
         else:
@@ -84,7 +85,7 @@ def _real_loc(data: Any, loc: tuple) -> tuple:
     return tuple(out)
 
 
-def _pattern_message(loc: tuple, err: dict) -> str:
+def _pattern_message(loc: Loc, err: ErrorDetails) -> str:
     name = str(loc[-1]) if loc else ""
     value = _short(err["input"])
     if name in ("date", "published", "adopted"):
@@ -101,7 +102,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names valid at `loc` inside `model`, for 'did you mean' hints."""
     current: Any = model
     for part in loc:

@@ -80,7 +80,7 @@ class Event(Strict):
     place: Line | None = Field(default=None, description="Where the reported fact happened, as the text names it.")
 
     @model_validator(mode="after")
-    def _unknown_needs_reason(self) -> "Event":
+    def _unknown_needs_reason(self) -> Event:
         if self.date is None and self.date_note is None:
             raise ValueError("date is empty: give date_note saying why the date is unknown")
         return self
@@ -100,15 +100,17 @@ class Figure(Strict):
     qualifier: Qualifier = Field(description="How the text hedges the number: exactly, about, nearly, up to, ...")
 
     @model_validator(mode="after")
-    def _range_ordered(self) -> "Figure":
+    def _range_ordered(self) -> Figure:
         if self.quantity_max is not None and self.quantity_max < self.quantity:
             raise ValueError("quantity_max is smaller than quantity")
         return self
 
 
 class Grading(Strict):
-    reliability: Reliability = Field(description="Source reliability, Admiralty scale: A (completely reliable) to F (cannot be judged).")
-    credibility: Credibility = Field(description="Information credibility, Admiralty scale: 1 (confirmed) to 6 (cannot be judged).")
+    reliability: Reliability = Field(
+        description="Source reliability, Admiralty scale: A (completely reliable) to F (cannot be judged).")
+    credibility: Credibility = Field(
+        description="Information credibility, Admiralty scale: 1 (confirmed) to 6 (cannot be judged).")
     justification: Line = Field(description="One line: why this grade.")
 
     @property
@@ -147,7 +149,8 @@ class Record(Strict):
     grading: Grading = Field(description="Admiralty grade of this claim: reliability of the source A-F, credibility of "
                                           "the information 1-6, and one line why.")
     corroborates: list[Slug] = Field(default_factory=list, description="Ids of records this one supports.")
-    contradicts: list[Slug] = Field(default_factory=list, description="Ids of records this one disputes (denials are evidence too).")
+    contradicts: list[Slug] = Field(default_factory=list,
+                                    description="Ids of records this one disputes (denials are evidence too).")
     status: Status = Field(description="draft until a reviewer has checked it; the reviewer sets reviewed. Drafts are "
                                         "marked as such in the brief.")
 
@@ -162,7 +165,7 @@ class Record(Strict):
 UNKNOWABLE_FIELDS = ("title", "authors", "published", "url")
 
 
-def _check_unknowns(model: "Source | OriginalPublication") -> None:
+def _check_unknowns(model: Source | OriginalPublication) -> None:
     """An empty field must say why it is empty; a field with a value must not claim to be unknown."""
     for name in UNKNOWABLE_FIELDS:
         if not hasattr(model, name):
@@ -188,7 +191,7 @@ class OriginalPublication(Strict):
     unknown: dict[str, Line] = Field(default_factory=dict, description="Reason per field left empty.")
 
     @model_validator(mode="after")
-    def _unknowns(self) -> "OriginalPublication":
+    def _unknowns(self) -> OriginalPublication:
         _check_unknowns(self)
         return self
 
@@ -215,7 +218,7 @@ class Source(Strict):
     notes: Text | None = Field(default=None, description="How the metadata was read off the capture.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Source":
+    def _consistent(self) -> Source:
         _check_unknowns(self)
         if self.origin == "republication" and self.original is None:
             raise ValueError("a republication must name its original")
@@ -256,7 +259,7 @@ class Provision(Strict):
     note: Line | None = Field(default=None, description="What is unchecked, when verified is false.")
 
     @model_validator(mode="after")
-    def _unverified_says_why(self) -> "Provision":
+    def _unverified_says_why(self) -> Provision:
         if not self.verified and self.note is None:
             raise ValueError("an unverified provision needs a note saying what is unchecked")
         expected = f"{self.resolution[:4]}-OP{self.paragraph}"

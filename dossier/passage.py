@@ -24,9 +24,9 @@ from typing import Literal
 
 # Every character the check folds, and what it folds to; the README's passage-check section lists the same.
 FOLDS: dict[str, str] = {
-    **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032"},  # ‘ ’ ‚ ‛ ′
-    **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},  # “ ” „ ‟ ″
-    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},  # ‐ ‑ ‒ – — ― −
+    **dict.fromkeys("‘’‚‛′", "'"),  # ‘ ’ ‚ ‛ ′
+    **dict.fromkeys("“”„‟″", '"'),  # “ ” „ ‟ ″
+    **dict.fromkeys("‐‑‒–—―−", "-"),  # ‐ ‑ ‒ – — ― −
 }
 _TYPOGRAPHIC = re.compile("[" + "".join(FOLDS) + "]")
 _WHITESPACE = re.compile(r"\s+")
@@ -48,7 +48,7 @@ class CaptureText:
     normalised: str
 
     @classmethod
-    def from_text(cls, text: str) -> "CaptureText":
+    def from_text(cls, text: str) -> CaptureText:
         return cls(text, normalise(text))
 
     @cached_property

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -68,7 +69,7 @@ def render_html(dossier: Dossier, folder: Path) -> str:
 # --- PDF ------------------------------------------------------------------
 
 
-def _fetcher_class():  # imported lazily: WeasyPrint is slow to import and only needed for PDFs
+def _fetcher_class() -> tuple[type[Any], type[Exception]]:  # lazily: WeasyPrint is slow to import, PDFs only
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class BlockedFetch(FatalURLFetchingError):
@@ -81,7 +82,7 @@ def _fetcher_class():  # imported lazily: WeasyPrint is slow to import and only 
             super().__init__(allowed_protocols={"data", "file"})
             self.allowed = allowed.resolve()
 
-        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
@@ -130,5 +131,6 @@ def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
     finally:
         logger.removeHandler(collect)
     if collect.messages:
-        raise RenderError("WeasyPrint reported problems (strict mode):\n" + "\n".join(f"  {m}" for m in collect.messages))
-    return pdf
+        listed = "\n".join(f"  {m}" for m in collect.messages)
+        raise RenderError("WeasyPrint reported problems (strict mode):\n" + listed)
+    return bytes(pdf)

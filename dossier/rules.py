@@ -108,7 +108,8 @@ def check_provisions(item: LoadedRecord, provisions: Mapping[str, Provision], ha
         elif not provision.verified:
             line, col = doc.position(loc)
             problems.append(warning(doc.path, line, col,
-                                    f"provision '{tag.id}' is not verified against the official text: {provision.note}"))
+                                    f"provision '{tag.id}' is not verified against the official text: "
+                                    f"{provision.note}"))
     return problems
 
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from typing import Literal
-
-from .models import Reliability
 from .yaml_read import parse_yaml
 
 
@@ -42,12 +39,18 @@ class Deadline(_Data):
 
 
 class Wording(_Data):
-    reliability: dict[Reliability, str]
-    credibility: dict[Literal["1", "2", "3", "4", "5", "6"], str]
+    reliability: dict[str, str]  # A-F
+    credibility: dict[str, str]  # "1"-"6": keys in dossier's YAML are always text
     cover: Cover
     chain: Chain
     deadline: Deadline
     same_origin: str
+
+    @model_validator(mode="after")
+    def _whole_scale(self) -> Wording:
+        if list(self.reliability) != list("ABCDEF") or list(self.credibility) != list("123456"):
+            raise ValueError("the grading scale must list reliability A-F and credibility 1-6, in order")
+        return self
 
 
 @cache

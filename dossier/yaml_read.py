@@ -16,15 +16,18 @@ node tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, ClassVar
 
 import yaml
 
 from .problems import Problem, error
 
 MAX_FILE_BYTES = 1024 * 1024
+
+_START = yaml.Mark("", 0, 0, 0, "", 0)  # where an error without a position is reported: 1:1
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -40,7 +43,7 @@ class LoadError(Exception):
 class EvidenceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that refuses duplicate keys and aliases and resolves scalars narrowly."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # none inherited: only the four added below
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
@@ -48,7 +51,7 @@ class EvidenceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise LoadError("aliases are not allowed: write the value out in full", mark.line, mark.column)
         return super().construct_object(node, deep=deep)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         if not isinstance(node, yaml.MappingNode):
             mark = node.start_mark
             raise LoadError(f"expected a mapping, found {_kind(node)}", mark.line, mark.column)
@@ -100,9 +103,8 @@ class Document:
 
     def position(self, loc: Iterable[str | int] = ()) -> tuple[int, int]:
         """1-based line and column of the key (or list item) at `loc`; the nearest parent if absent."""
-        if self._root is None:
-            self._root = yaml.compose(self.text, Loader=EvidenceLoader)
-        node, mark = self._root, self._root.start_mark
+        root = self._composed()
+        node, mark = root, root.start_mark
         for part in loc:
             if isinstance(node, yaml.MappingNode):
                 hit = next(((k, v) for k, v in node.value if k.value == part), None)
@@ -116,10 +118,15 @@ class Document:
                 break
         return mark.line + 1, mark.column + 1
 
+    def _composed(self) -> yaml.Node:
+        """The node tree, composed on first use only: most documents never need a position."""
+        if self._root is None:
+            self._root = yaml.compose(self.text, Loader=EvidenceLoader) or yaml.ScalarNode("tag:yaml.org,2002:null", "")
+        return self._root
+
     def value_position(self, loc: Iterable[str | int]) -> tuple[int, int, str]:
         """Line, column and scalar style of the value at `loc`; block scalars start on the next line."""
-        self.position(())
-        node = self._root
+        node: yaml.Node | None = self._composed()
         for part in loc:
             if isinstance(node, yaml.MappingNode):
                 node = next((v for k, v in node.value if k.value == part), None)
@@ -130,6 +137,8 @@ class Document:
             if node is None:
                 line, col = self.position(loc)
                 return line, col, ""
+        if node is None:  # loc was empty and the document has no root
+            return 1, 1, ""
         style = getattr(node, "style", None) or ""
         return node.start_mark.line + 1, node.start_mark.column + 1, style
 
@@ -171,13 +180,13 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
     except LoadError as exc:
         return None, [error(display, exc.line + 1, exc.col + 1, exc.message, exc.hint)]
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.problem_mark or exc.context_mark or _START
         tag = re.sub(r"^tag:yaml\.org,2002:", "!!", str(exc.problem).rsplit(" ", 1)[-1].strip("'"))
         return None, [error(display, mark.line + 1, mark.column + 1,
                             f"unsupported tag {tag}: evidence is plain YAML without tags")]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        found = exc.problem_mark or exc.context_mark
+        line, col = (found.line + 1, found.column + 1) if found else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         hint = None
         if "expected a single document" in message:
@@ -248,12 +257,12 @@ def _plain(node: yaml.Node) -> Any:
 
 def _reject_anchors(text: str) -> None:
     """Refuse anchors and aliases, naming the alias (the place that would be expanded) first."""
-    anchors = {}
+    anchors: dict[str, int] = {}
     for event in yaml.parse(text, Loader=EvidenceLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is None:
             continue
-        mark = event.start_mark
+        mark = event.start_mark or _START
         if isinstance(event, yaml.AliasEvent):
             where = f" (defined on line {anchors[anchor]})" if anchor in anchors else ""
             raise LoadError(f"aliases are not allowed: *{anchor} repeats &{anchor}{where}; write the value out in full",

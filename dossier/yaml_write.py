@@ -43,9 +43,9 @@ def yaml_scalar(value: str | None) -> str:
     return value if plain_ok else _double_quoted(value)
 
 
-def _reads_back(value: str, loader: type) -> bool:
+def _reads_back(value: str, loader: type[yaml.SafeLoader]) -> bool:
     try:
-        return yaml.load(f"key: {value}\n", Loader=loader) == {"key": value}
+        return bool(yaml.load(f"key: {value}\n", Loader=loader) == {"key": value})
     except (yaml.YAMLError, LoadError):
         return False
 

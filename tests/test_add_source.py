@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from dossier.validate import validate
-from dossier.cli import cli
-from dossier.yaml_read import parse_yaml
 from dossier.add_source import NOT_GIVEN
-from dossier.yaml_write import yaml_scalar
+from dossier.cli import cli
 from dossier.schema import MODELINE
+from dossier.validate import validate
+from dossier.yaml_read import parse_yaml
+from dossier.yaml_write import yaml_scalar
 
 from .conftest import FIXTURES, REPO
 
@@ -204,13 +204,13 @@ def test_a_crlf_register_stays_crlf(root: Path) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(min_size=1, max_size=80))
 def test_any_text_is_written_as_yaml_that_reads_back_exactly(value: str) -> None:
-    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode("utf-8"), "x.yaml")
+    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode(), "x.yaml")
     assert not problems and doc is not None and doc.data == {"key": value}
 
 
 @pytest.mark.parametrize("value", ["\ufffe", "a\uffffb", "\x00", "\u2028", "\ufeffBOM"])
 def test_characters_yaml_forbids_literally_are_escaped(value: str) -> None:
-    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode("utf-8"), "x.yaml")
+    doc, problems = parse_yaml(f"key: {yaml_scalar(value)}\n".encode(), "x.yaml")
     assert not problems and doc is not None and doc.data == {"key": value}
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dossier.assemble import (Selection, assemble, chain_sentence, creation_date, deadline_note, figure_text)
+from dossier.assemble import Selection, assemble, chain_sentence, creation_date, deadline_note, figure_text
 from dossier.dates import PartialDate
-from dossier.validate import validate
 from dossier.models import Figure
+from dossier.validate import validate
 
 
 def edit(path: Path, old: str, new: str) -> None:

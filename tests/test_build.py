@@ -6,6 +6,7 @@ tests that break things build their own small root in tmp_path.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -22,10 +23,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from dossier.build import build_brief, parse_selection
+from dossier.cli import cli
 from dossier.errors import BuildError
 from dossier.render import template_folder
 from dossier.validate import validate
-from dossier.cli import cli
 
 from .conftest import REPO
 
@@ -221,7 +222,7 @@ def test_html_has_language_landmarks_and_ordered_headings(shipped: Path) -> None
     assert {"main", "nav", "header", "footer"} <= set(page.tags)
     levels = [int(t[1]) for t in page.tags if re.fullmatch(r"h[1-6]", t)]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "a heading level is skipped"
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), "a heading level is skipped"
 
 
 # --- JSON -----------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_any_sentence_rewrapped_and_restyled_verifies(item: tuple[str, str], dat
     words = sentence.split()
     separators = data.draw(st.lists(st.sampled_from([" ", "\n", "  ", "\n  ", "\t"]),
                                     min_size=len(words) - 1, max_size=len(words) - 1))
-    rewrapped = words[0] + "".join(sep + word for sep, word in zip(separators, words[1:]))
+    rewrapped = words[0] + "".join(sep + word for sep, word in zip(separators, words[1:], strict=True))
     restyle = data.draw(st.booleans())
     passage = "".join(RESTYLE.get(c, c) for c in rewrapped) if restyle else rewrapped
     outcome = verify_passage(passage, CAPTURES[name])

@@ -11,12 +11,9 @@ import pytest
 
 from dossier.assemble import assemble
 from dossier.build import build_brief
-from dossier.errors import BuildError
-from dossier.validate import validate
-from dossier.errors import RenderError
+from dossier.errors import BuildError, RenderError
 from dossier.render import _fetcher_class, render_html, render_pdf, template_folder
-
-from .conftest import REPO
+from dossier.validate import validate
 
 PAYLOADS = ['<script>alert("x")</script>', '<img src="file:///etc/passwd">', "{{ 7*7 }}",
             "url(file:///etc/passwd)"]
@@ -112,7 +109,7 @@ def test_any_weasyprint_warning_fails_the_render(root: Path) -> None:
     shutil.copytree(template_folder(), folder)
     (folder / "print.css").write_text((folder / "print.css").read_text() + "\nh2 { bookmark-levle: 1; }\n")
     dossier = assemble(validate(root))
-    with pytest.raises(RenderError, match="(?s)strict.*bookmark-levle"):
+    with pytest.raises(RenderError, match=r"(?s)strict.*bookmark-levle"):
         render_pdf(render_html(dossier, folder), dossier, folder)
 
 

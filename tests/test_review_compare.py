@@ -186,8 +186,8 @@ def test_input_text_cannot_reshape_the_summary(repo: Path) -> None:
     add_copy_of_workers(repo, "fixture-hostile", title=f'"{hostile}"')
     result = diff(repo, "base")
     assert_clean(result, 0)
-    line = next(l for l in result.output.splitlines() if l.startswith("- `fixture-hostile`: "))
-    title = line.removeprefix("- `fixture-hostile`: ")
+    entry = next(out for out in result.output.splitlines() if out.startswith("- `fixture-hostile`: "))
+    title = entry.removeprefix("- `fixture-hostile`: ")
     assert title == md(hostile)
     assert not re.search(r"(?<!\\)[<>\[\]|@*`]", title), "every character that could format is escaped"
 

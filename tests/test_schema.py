@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
 from dossier.cli import cli
-from dossier.yaml_read import read_yaml
 from dossier.export import json_schema
 from dossier.schema import DRAFT_07, EXPORT_SCHEMA_PATH, MODELINE, SCHEMA_PATH, record_schema, schema_text
+from dossier.yaml_read import read_yaml
 
 from .conftest import FIXTURES, REPO
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossier.validate import validate
 from dossier.cli import cli
+from dossier.validate import validate
 
 from .conftest import FIXTURE_CAPTURE, FIXTURES
 
@@ -42,17 +42,18 @@ def test_the_corpus_covers_at_least_twenty_failures() -> None:
 
 @pytest.mark.parametrize("bad", BAD, ids=[p.stem for p in BAD])
 def test_bad_record_is_caught_with_file_and_line(root: Path, bad: Path) -> None:
-    line, text = expectation(bad)
+    expected_line, text = expectation(bad)
     shutil.copy2(bad, root / "evidence" / bad.name)
     result = run_validate(root)
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    ours = [l for l in result.output.splitlines() if l.startswith(f"evidence/{bad.name}:")]
-    assert any(l.startswith(f"evidence/{bad.name}:{line}:") and ": error: " in l for l in ours), result.output
+    ours = [out for out in result.output.splitlines() if out.startswith(f"evidence/{bad.name}:")]
+    assert any(out.startswith(f"evidence/{bad.name}:{expected_line}:") and ": error: " in out for out in ours), (
+        result.output)
     assert text in result.output, result.output
     # The good records are unaffected: only the bad file is blamed.
-    assert not [l for l in result.output.splitlines() if l.startswith("evidence/fixture-") and "error" in l]
+    assert not [out for out in result.output.splitlines() if out.startswith("evidence/fixture-") and "error" in out]
 
 
 def test_tampered_capture_is_caught(root: Path) -> None:
@@ -87,8 +88,8 @@ def test_all_problems_are_reported_at_once_sorted(root: Path) -> None:
     for name in ("misquote-number.yaml", "dangling-reference.yaml", "unknown-field.yaml"):
         shutil.copy2(FIXTURES / "bad" / name, root / "evidence" / name)
     result = run_validate(root)
-    lines = [l for l in result.output.splitlines() if ": error: " in l]
-    files = [l.split(":")[0] for l in lines]
+    lines = [line for line in result.output.splitlines() if ": error: " in line]
+    files = [line.split(":")[0] for line in lines]
     assert files == sorted(files)
     assert {"evidence/misquote-number.yaml", "evidence/dangling-reference.yaml", "evidence/unknown-field.yaml"} <= set(files)
     # The unknown field is reported together with the required field it failed to provide.

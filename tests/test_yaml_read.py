@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dossier.model_errors import validate_document
-from dossier.yaml_read import Document, read_yaml
 from dossier.models import Record
+from dossier.yaml_read import Document, read_yaml
 
 
 def load(tmp_path: Path, text: str) -> tuple[Document | None, list]:

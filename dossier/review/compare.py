@@ -210,13 +210,14 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
     return [FieldChange(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
 
 
-def entry_changes(old: dict[str, dict], new: dict[str, dict]) -> list[EntryChange]:
+def entry_changes(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[EntryChange]:
     return [EntryChange(i, field_changes(old[i], new[i])) for i in old if i in new and old[i] != new[i]]
 
 
 def chapter_changes(before: dict[str, RecordFile], after: dict[str, RecordFile], changed: list[RecordChange],
                     sources_changed: set[str], provisions_changed: set[str],
-                    old_catalog: dict[str, dict], new_catalog: dict[str, dict]) -> list[ChapterChange]:
+                    old_catalog: dict[str, dict[str, Any]],
+                    new_catalog: dict[str, dict[str, Any]]) -> list[ChapterChange]:
     """Every provision whose chapter reads differently: findings in or out, edited, re-cited or re-linked."""
     edited = {c.after.id for c in changed}
     relinked = set().union(*(c.before.links() ^ c.after.links() for c in changed),

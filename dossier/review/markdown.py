@@ -226,7 +226,7 @@ def compact(value: Any) -> str:
     return str(value)
 
 
-def list_change(before: list, after: list) -> str:
+def list_change(before: list[Any], after: list[Any]) -> str:
     """Items gone (−) and come (+), items kept but edited (their fields), or a pure reordering."""
     old = {item_label(item): item for item in before}
     new = {item_label(item): item for item in after}

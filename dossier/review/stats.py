@@ -60,7 +60,8 @@ def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
-        return "| " + " | ".join(c.rjust(w) if c.isdigit() else c.ljust(w) for c, w in zip(row, widths)) + " |"
+        padded = (c.rjust(w) if c.isdigit() else c.ljust(w) for c, w in zip(row, widths, strict=True))
+        return "| " + " | ".join(padded) + " |"
 
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(cells[0]), rule] + [line(row) for row in cells[1:]])
@@ -77,7 +78,8 @@ def span(first: PartialDate | None, last: PartialDate | None) -> str:
 
 def stats_markdown(stats: Stats) -> str:
     undated = f"; {plural(stats.undated, 'record')} without an event date" if stats.undated else ""
-    events = f"Events {span(stats.earliest, stats.latest)}{undated}." if stats.earliest else f"No dated events{undated}."
+    events = (f"Events {span(stats.earliest, stats.latest)}{undated}." if stats.earliest
+              else f"No dated events{undated}.")
     published = (f"Publication dates known for {len(stats.published)} of {plural(stats.sources, 'source')}"
                  + (f", {span(stats.published[0], latest(list(stats.published)))}." if stats.published else "."))
     return "\n\n".join([
