@@ -1,0 +1,233 @@
+"""One test per validation rule: each case breaks exactly one rule in a valid root and expects its message.
+
+Remove a rule from rules.py, archive.py, loader.py or a model validator, and its case here fails: the
+message is gone from the report, or sits on another line. Each case names the file the problem is
+reported in and a piece of text on the line it must point at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dossier.validate import validate
+
+from .conftest import FIXTURE_CAPTURE
+
+WORKERS = "evidence/fixture-15000-workers.yaml"
+VISAS = "evidence/fixture-student-visas.yaml"
+REGISTER = "seeds/sources.yaml"
+CATALOG = "catalog/provisions.yaml"
+FIXTURE_SHA256 = "ee06314fee06f7a36f7f69d085d48f58f7d18289cd99df07e5678153dbfbed1d"
+LATIN1 = "caf\xe9\n".encode("latin-1")
+SOURCE_ENTRY = """  - id: {id}
+    capture: {capture}
+    sha256: ee06314fee06f7a36f7f69d085d48f58f7d18289cd99df07e5678153dbfbed1d
+    outlet: The Kyiv Independent
+    title: A second entry
+    authors: []
+    published: "2025-05"
+    language: en
+    origin: {origin}
+    unknown:
+      authors: none shown
+      url: none shown
+"""
+
+
+def replace(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        file = root / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def append(path: str, text: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        with (root / path).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    return edit
+
+
+def write(path: str, data: bytes) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / path).write_bytes(data)
+    return edit
+
+
+def both(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
+    return edit
+
+
+def copy_record_as(name: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / "evidence" / name).write_text((root / WORKERS).read_text(encoding="utf-8"), encoding="utf-8")
+    return edit
+
+
+@dataclass(frozen=True)
+class Case:
+    edit: Callable[[Path], None]
+    path: str  # where the problem is reported
+    at: str  # text on the line it must point at
+    message: str
+    severity: str = "error"
+
+
+CASES: dict[str, Case] = {
+    # --- the source register and the captures (rules.check_register, archive.py, models.Source)
+    "source id registered twice": Case(
+        append(REGISTER, SOURCE_ENTRY.format(id="fixture-kyiv-15000", capture="other.txt", origin="wire copy")),
+        REGISTER, "- id: fixture-kyiv-15000", "source id 'fixture-kyiv-15000' is registered twice"),
+    "capture registered twice": Case(
+        append(REGISTER, SOURCE_ENTRY.format(id="fixture-copy", capture=FIXTURE_CAPTURE, origin="wire copy")),
+        REGISTER, f"capture: {FIXTURE_CAPTURE}", f"capture {FIXTURE_CAPTURE} is already registered as "
+        "'fixture-kyiv-15000'"),
+    "publication date in the future": Case(
+        replace(REGISTER, 'published: "2025-05"', 'published: "2099-01"'), REGISTER, "2099-01",
+        "published 2099-01 is in the future"),
+    "original's publication date in the future": Case(
+        replace(REGISTER, "origin: original reporting", "origin: republication\n    original:\n      outlet: WSJ\n"
+                "      authors: []\n      published: \"2099\"\n      unknown: {title: x, url: x, authors: x}"), REGISTER, '"2099"',
+        "original.published 2099 is in the future"),
+    "republication without its original": Case(
+        replace(REGISTER, "origin: original reporting", "origin: republication"), REGISTER, "- id: fixture-kyiv",
+        "a republication must name its original"),
+    "an original only for republications": Case(
+        replace(REGISTER, "origin: original reporting", "origin: original reporting\n    original:\n      outlet: WSJ\n"
+                "      authors: []\n      unknown: {title: x, published: x, url: x, authors: x}"), REGISTER, "- id: fixture-kyiv",
+        "original is only for origin: republication"),
+    "an empty field says why": Case(
+        replace(REGISTER, "      url: the capture does not show the address\n", "      other: x\n"), REGISTER,
+        "- id: fixture-kyiv", "url is empty: add unknown.url"),
+    "a known field is not unknown": Case(
+        replace(REGISTER, "    language: en", "    url: https://example.org/x\n    language: en"), REGISTER,
+        "- id: fixture-kyiv", "url has a value but unknown.url says it is unknown"),
+    "capture file exists": Case(
+        replace(REGISTER, f"capture: {FIXTURE_CAPTURE}", "capture: 009_missing.txt"), REGISTER, "009_missing",
+        "capture file seeds/009_missing.txt does not exist"),
+    "capture unchanged since archived": Case(
+        write(f"seeds/{FIXTURE_CAPTURE}", b"an edited capture\n"), REGISTER, "sha256:",
+        f"seeds/{FIXTURE_CAPTURE} has changed since it was archived"),
+    "a record whose capture failed": Case(
+        write(f"seeds/{FIXTURE_CAPTURE}", b"an edited capture\n"), WORKERS, "source: fixture-kyiv-15000",
+        "the capture of source 'fixture-kyiv-15000' failed its checks"),
+    "capture is UTF-8 text": Case(
+        both(write("seeds/latin1.txt", LATIN1),
+             append(REGISTER, SOURCE_ENTRY.format(id="fixture-latin1", capture="latin1.txt", origin="wire copy")
+                    .replace(FIXTURE_SHA256, hashlib.sha256(LATIN1).hexdigest()))),
+        REGISTER, "capture: latin1.txt", "seeds/latin1.txt is not UTF-8 text"),
+    "unregistered capture": Case(
+        write("seeds/stray.txt", b"not registered\n"), "seeds/stray.txt", "", "capture is not in the source register",
+        "warning"),
+    # --- the catalog (rules.check_catalog, models.Provision)
+    "provision catalogued twice": Case(
+        append(CATALOG, "  - id: 2397-OP8\n    resolution: 2397 (2017)\n    paragraph: \"8\"\n    title: Again\n"
+                        "    verified: true\n"), CATALOG, "  - id: 2397-OP8", "provision '2397-OP8' is catalogued twice"),
+    "an unverified provision says why": Case(
+        append(CATALOG, "  - id: 2397-OP99\n    resolution: 2397 (2017)\n    paragraph: \"99\"\n    title: X\n"
+                        "    verified: false\n"), CATALOG, "2397-OP99", "an unverified provision needs a note"),
+    "a provision id matches its paragraph": Case(
+        append(CATALOG, "  - id: 2397-OP98\n    resolution: 2397 (2017)\n    paragraph: \"97\"\n    title: X\n"
+                        "    verified: true\n"), CATALOG, "2397-OP98", "id should be 2397-OP97"),
+    # --- records (loader.py, rules.py, models.Record)
+    "record id matches the file name": Case(
+        replace(WORKERS, "id: fixture-15000-workers", "id: fixture-renamed"), WORKERS, "id: fixture-renamed",
+        "id 'fixture-renamed' does not match the file name 'fixture-15000-workers.yaml'"),
+    "record ids are unique": Case(
+        copy_record_as("fixture-copy.yaml"), "evidence/fixture-copy.yaml", "id: fixture-15000-workers",
+        "id 'fixture-15000-workers' is also used by evidence/fixture-15000-workers.yaml:2"),
+    "the source is registered": Case(
+        replace(WORKERS, "source: fixture-kyiv-15000", "source: fixture-kyiv-1500"), WORKERS, "source:",
+        "source 'fixture-kyiv-1500' is not in seeds/sources.yaml"),
+    "a provision is tagged once": Case(
+        replace(VISAS, "  - id: 2375-OP17", "  - id: 2397-OP8"), VISAS, "  - id: 2397-OP8",
+        "provision '2397-OP8' is tagged twice"),
+    "a provision is catalogued": Case(
+        replace(VISAS, "  - id: 2375-OP17", "  - id: 2375-OP71"), VISAS, "2375-OP71",
+        "provision '2375-OP71' is not in catalog/provisions.yaml"),
+    "a tag on an unverified provision is a warning": Case(
+        replace(VISAS, "  - id: 2375-OP17", "  - id: 2397-OP16"), VISAS, "2397-OP16", "is not verified", "warning"),
+    "a record does not refer to itself": Case(
+        replace(VISAS, "  - fixture-15000-workers", "  - fixture-student-visas"), VISAS, "  - fixture-student-visas",
+        "corroborates: a record cannot refer to itself"),
+    "a referenced record exists": Case(
+        replace(VISAS, "  - fixture-15000-workers", "  - fixture-15000-worker"), VISAS, "  - fixture-15000-worker",
+        "corroborates: no record with id 'fixture-15000-worker'"),
+    "a reference is listed once": Case(
+        replace(VISAS, "  - fixture-15000-workers", "  - fixture-15000-workers\n  - fixture-15000-workers"), VISAS,
+        "  - fixture-15000-workers", "corroborates: 'fixture-15000-workers' is listed twice"),
+    "not corroborated and contradicted at once": Case(
+        replace(VISAS, "status: draft", "contradicts:\n  - fixture-15000-workers\nstatus: draft"), VISAS,
+        "contradicts:", "fixture-15000-workers both corroborated and contradicted"),
+    "an event is not in the future": Case(
+        replace(WORKERS, 'date: "2025"', 'date: "2099"'), WORKERS, '"2099"', "event date 2099 is in the future"),
+    "an event is not after its report": Case(
+        replace(WORKERS, 'date: "2025"', 'date: "2025-06"'), WORKERS, '"2025-06"',
+        "event date 2025-06 is later than the publication reporting it (2025-05"),
+    "an unknown date says why": Case(
+        replace(VISAS, "  date_note: The article gives no date for the entries.\n", ""), VISAS, "event:",
+        "date is empty: give date_note saying why the date is unknown"),
+    "a figure's range is in order": Case(
+        replace(WORKERS, "  - quantity: 15000\n", "  - quantity: 15000\n    quantity_max: 1500\n"), WORKERS,
+        "quantity: 15000", "quantity_max is smaller than quantity"),
+    "the chain ends at the outlet": Case(
+        replace(VISAS, "  - The Kyiv Independent\n", "  - Kyiv Post\n"), VISAS, "- Kyiv Post",
+        "reporting_chain ends with 'Kyiv Post'", "warning"),
+    "the passage is in the capture": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+                "passage: Many North Korean workers came to Russia on tourist visas."), VISAS, "passage:",
+        "passage not found verbatim"),
+    # --- the declared cut-off (rules.check_cutoff)
+    "the cut-off is not in the future": Case(
+        write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2099"\n'), "brief.yaml",
+        "evidence_cutoff", "evidence_cutoff 2099 is in the future"),
+    "no event after the cut-off": Case(
+        write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2024-12"\n'), WORKERS, 'date: "2025"',
+        "event date 2025 is after the evidence cut-off 2024-12"),
+    "no publication after the cut-off": Case(
+        write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2025-04"\n'), REGISTER,
+        'published: "2025-05"', "published 2025-05 is after the evidence cut-off 2025-04"),
+}
+
+
+def line_of(root: Path, path: str, text: str) -> int | None:
+    """The last line of `path` containing `text` (None when the case does not pin a line).
+
+    The last, because a case that repeats something (an entry, a tag, a link) is reported at the repeat.
+    """
+    if not text:
+        return None
+    lines = (root / path).read_text(encoding="utf-8").splitlines()
+    hits = [number for number, line in enumerate(lines, start=1) if text in line]
+    assert hits, f"{text!r} is not in {path}"
+    return hits[-1]
+
+
+def test_the_fixture_root_breaks_no_rule(root: Path) -> None:
+    result = validate(root, today=dt.date(2026, 11, 23))
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_rule_reports_its_problem_where_it_is(root: Path, name: str) -> None:
+    case = CASES[name]
+    case.edit(root)
+    result = validate(root, today=dt.date(2026, 11, 23))
+    found = [p for p in result.problems if case.message in p.message]
+    assert found, f"{name}: no problem says {case.message!r}; got {[p.text() for p in result.problems]}"
+    problem = found[0]
+    assert problem.path == case.path and problem.severity == case.severity, problem.text()
+    expected = line_of(root, case.path, case.at)
+    assert expected is None or problem.line == expected, problem.text()
+    assert result.ok is (case.severity == "warning"), "an error must fail validation; a warning must not"
