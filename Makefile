@@ -10,7 +10,7 @@ OUT := build
 INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml) \
 	$(wildcard dossier/*.py dossier/*/*.py dossier/templates/*.* dossier/templates/fonts/* dossier/data/*)
 
-.PHONY: dossier test lint validate setup clean bench schema mutation
+.PHONY: dossier test lint validate setup clean bench schema golden mutation
 
 dossier: $(OUT)/dossier.pdf
 
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/dossier schema
+
+# Refresh the golden HTML and JSON (tests/fixtures/golden) after an intended change to the brief; commit them.
+golden: $(STAMP)
+	DOSSIER_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 setup: $(STAMP)
 

@@ -11,6 +11,8 @@ import json
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,16 @@ def test_workflow_passes_the_repositorys_yamllint_rules() -> None:
     config = YamlLintConfig(file=str(REPO / ".yamllint"))
     problems = [f"{p.line}:{p.column} {p.desc}" for p in linter.run(WORKFLOW.read_text(encoding="utf-8"), config)]
     assert not problems
+
+
+def test_workflow_is_valid_against_githubs_workflow_schema(tmp_path: Path) -> None:
+    """GitHub's own workflow schema, as vendored by check-jsonschema (offline; actionlint has no installable
+    build here: its PyPI package downloads a binary while building). It must also reject a broken workflow."""
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    args = [str(checker), "--builtin-schema", "vendor.github-workflows"]
+    good = subprocess.run([*args, str(WORKFLOW)], capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("runs-on:", "runs_on:"), encoding="utf-8")
+    bad = subprocess.run([*args, str(broken)], capture_output=True, text=True)
+    assert bad.returncode == 1, bad.stdout
