@@ -25,6 +25,7 @@ validate: $(STAMP)
 
 test: $(STAMP) lint
 	./scripts/system-deps test
+	./scripts/browser-deps
 	$(BIN)/python -m pytest
 
 # The gate: style and mistakes (ruff), types (mypy --strict on the package).
