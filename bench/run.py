@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.dates import PartialDate
-from dossier.passage import CaptureText, PassageMatch, verify_passage
+from dossier.passage import CaptureText, PassageMatch, too_short, verify_passage
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -249,7 +249,7 @@ def choose_passage(source: Source, rng: random.Random) -> str | None:
         start = rng.randrange(len(paragraph))
         passage = " ".join(paragraph[start : start + rng.choice([1, 1, 2, 3])])
         found = verify_passage(passage, source.text)
-        if isinstance(found, PassageMatch) and found.occurrences == 1:
+        if isinstance(found, PassageMatch) and len(found.occurrences) == 1 and not too_short(passage):
             if rng.random() < 0.2:  # an analyst typing straight quotes: a normalised match
                 passage = passage.translate(str.maketrans({"“": '"', "”": '"', "’": "'", "‘": "'"}))
             return passage

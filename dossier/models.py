@@ -130,9 +130,10 @@ class Record(Strict):
     source: Slug = Field(description="The archived article the passage is quoted from: its id in seeds/sources.yaml.")
     passage: Text = Field(
         description=(
-            "The verbatim quote from the capture: one contiguous run of whole sentences, copied exactly. Only "
-            "whitespace, typographic quotes and dashes may differ; no ellipses, no bracketed edits; every word and "
-            "number must match."
+            "The verbatim quote from the capture, copied exactly: one contiguous run that begins and ends on whole "
+            "words and numbers, at least three words, found once in the capture. Only whitespace, typographic "
+            "quotes and dashes, width forms, ligatures and invisible characters may differ; no ellipses, no "
+            "bracketed edits; every word and number must match."
         )
     )
     reporting_chain: list[Line] = Field(

@@ -1,80 +1,303 @@
-"""The verbatim-passage check: does a quoted passage occur in its capture, and where?
+"""The verbatim-passage check: does a quoted passage occur in its capture, once, on word boundaries?
 
-This is the heart of the tool. Its normalisation is deliberately narrow, written
-once (`FOLDS` below) and applied identically to the passage and the capture:
+This is the heart of the tool, and its rules are deliberately narrow. They are
+written once here, documented in the README's passage-check section, and applied
+identically to the passage and the capture, for comparison only (what the brief
+shows is always the original text):
 
-- any run of whitespace (spaces, tabs, newlines, no-break spaces) becomes one space;
-- typographic single quotes and apostrophes (‘ ’ ‚ ‛ ′) become ';
-- typographic double quotes (“ ” „ ‟ ″) become ";
-- dashes and hyphens (‐ ‑ ‒ – — ― −) become -.
+1. Unicode NFC on both sides, so a letter and its accent typed as two characters
+   ("José" in decomposed form, Hangul jamo) equal the precomposed form.
+2. Invisible characters are dropped: soft hyphen U+00AD, zero-width space U+200B,
+   zero-width joiner U+200D, word joiner U+2060, byte-order mark U+FEFF.
+3. Any run of whitespace (spaces, tabs, line breaks, no-break spaces) becomes one
+   space; between two Han or kana characters, which scripts do not separate by
+   spaces, whitespace (a line break) is nothing.
+4. `FOLDS`: typographic quotes and apostrophes to ' and ", dashes and the minus
+   sign to -, full-width and half-width forms to their ordinary forms, Latin
+   ligatures (ﬁ, ﬂ, ...) to their letters.
 
-Nothing else changes: not case, not other punctuation, not numbers, not
-ellipses or brackets. A passage must then occur in the capture as one
-contiguous run.
+Nothing else changes: never case, never other punctuation (backtick, acute accent,
+ellipsis stay as they are), never digits, never compatibility normalisation (NFKC
+would turn ² into 2 and ① into 1). Then:
+
+- the passage must occur in the capture as one contiguous run;
+- it must begin and end where a reader's eye would: never inside a word or a
+  number (digits joined by . , or thin and no-break spaces are one number; a sign
+  or currency symbol belongs to its number), never just after or before a hyphen
+  or apostrophe inside a word ("American" in "anti-American", "can" in "can't"),
+  never inside a letter and its accents;
+- it must say something: at least `MIN_WORDS` words (`MIN_CJK_CHARACTERS` Han or
+  kana characters for scripts written without spaces), and it must occur once, so
+  the reader has one place to check.
+
+The match is "exact" when the capture's own text at the place found is the passage
+as written, else "normalised", with the folds that were needed.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 from typing import Literal
 
-# Every character the check folds, and what it folds to; the README's passage-check section lists the same.
-FOLDS: dict[str, str] = {
-    **dict.fromkeys("‘’‚‛′", "'"),  # ‘ ’ ‚ ‛ ′
-    **dict.fromkeys("“”„‟″", '"'),  # “ ” „ ‟ ″
-    **dict.fromkeys("‐‑‒–—―−", "-"),  # ‐ ‑ ‒ – — ― −
-}
-_TYPOGRAPHIC = re.compile("[" + "".join(FOLDS) + "]")
+# --- The normalisation, written once -----------------------------------------------------------------------
+
+QUOTES = {**dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),  # ‘ ’ ‚ ‛ ′
+          **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"')}  # “ ” „ ‟ ″
+DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")  # ‐ ‑ ‒ – — ― −
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+             "\ufb06": "st"}
+INVISIBLE = "\u00ad\u200b\u200d\u2060\ufeff"  # soft hyphen, zero-width space and joiner, word joiner, BOM
+MIN_WORDS = 3
+MIN_CJK_CHARACTERS = 6
+
+
+def _width_folds() -> dict[str, str]:
+    """Full-width and half-width forms (U+FF01-U+FFEE) to the ordinary character they stand for.
+
+    Read from the Unicode database's own `<wide>`/`<narrow>` decompositions, one character to one: never the
+    other compatibility decompositions that NFKC would also apply.
+    """
+    folds = {}
+    for code in range(0xFF01, 0xFFEF):
+        decomposition = unicodedata.decomposition(chr(code)).split()
+        if len(decomposition) == 2 and decomposition[0] in ("<wide>", "<narrow>"):
+            folds[chr(code)] = chr(int(decomposition[1], 16))
+    return folds
+
+
+WIDTHS = _width_folds()
+# Every one-to-one fold, in one table: the README lists the same characters.
+FOLDS: dict[str, str] = {**QUOTES, **DASHES, **WIDTHS}
+
+_WIDTH_TABLE = str.maketrans(WIDTHS)
+_NEEDS_FOLD = re.compile("[" + re.escape("".join(FOLDS)) + "]")
+# Anything the fast path cannot map back to the original text character for character.
+_NEEDS_MAP = re.compile("[" + INVISIBLE + "".join(LIGATURES) + r"\u3005\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+                        r"\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+_CJK_RANGES = ((0x3005, 0x3005), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+               (0xF900, 0xFAFF), (0x20000, 0x3134F))
 _WHITESPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|\u2026|\[\s*\.\.\.\s*\]")
 
 
+def is_cjk(char: str) -> bool:
+    """Han or kana: written without spaces between words, so whole-word edges and spaces do not apply."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
 def normalise(text: str) -> str:
-    """The passage-check normalisation, as documented above (used on both sides)."""
-    # The same as `_WHITESPACE.sub(" ", text.translate(...)).strip()` (str.split and \s agree on what
-    # whitespace is), several times faster on article-length text where few characters need replacing.
-    return " ".join(_TYPOGRAPHIC.sub(lambda m: FOLDS[m.group()], text).split())
+    """The passage-check normalisation, as documented above (applied to both sides)."""
+    if unicodedata.is_normalized("NFC", text) and not _NEEDS_MAP.search(text):
+        # Fast path: one character to one, and whitespace runs to one space. str.split() and \s agree on what
+        # whitespace is; this is several times faster than a character loop on article-length text.
+        return " ".join(_NEEDS_FOLD.sub(lambda m: FOLDS[m.group()], text).split())
+    return _mapped(text)[0]
+
+
+def _units(word: str) -> list[tuple[int, int]]:
+    """Spans of `word` that NFC composes independently: a character with what attaches to it.
+
+    A unit is a character followed by its combining marks and, for Hangul, the vowel and final jamo that
+    compose into one syllable. Should NFC of the parts ever differ from NFC of the whole (a rare script whose
+    vowel signs compose across a starter), the whole word is one unit: still exact, only less precise.
+    """
+    units: list[tuple[int, int]] = []
+    start = 0
+    for index in range(1, len(word) + 1):
+        if index == len(word):
+            units.append((start, index))
+            break
+        code = ord(word[index])
+        attaches = unicodedata.combining(word[index]) or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
+        if not attaches:
+            units.append((start, index))
+            start = index
+    composed = [unicodedata.normalize("NFC", word[a:b]) for a, b in units]
+    if "".join(composed) != unicodedata.normalize("NFC", word):
+        return [(0, len(word))]
+    return units
+
+
+def _mapped(text: str) -> tuple[str, array[int], array[int]]:
+    """The normalised text, and for each of its characters the span of original text it stands for.
+
+    The general path, for text with decomposed letters, invisible characters, ligatures or Han/kana.
+    """
+    chars: list[str] = []
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+
+    def emit(char: str, start: int, end: int) -> None:
+        if char == " " and (not chars or chars[-1] == " "):
+            if chars:  # a second space (a word of invisible characters only): widen the first one
+                ends[-1] = end
+            return
+        chars.append(char)
+        starts.append(start)
+        ends.append(end)
+
+    for match in re.finditer(r"\S+|\s+", text):
+        base, segment = match.start(), match.group()
+        if segment[0].isspace():
+            emit(" ", base, match.end())
+            continue
+        # Width first (one character to one), so a half-width kana and its sound mark compose under NFC.
+        segment = segment.translate(_WIDTH_TABLE)
+        if unicodedata.is_normalized("NFC", segment):
+            pieces = [(segment[i], base + i, base + i + 1) for i in range(len(segment))]
+        else:
+            pieces = [(char, base + a, base + b) for a, b in _units(segment)
+                      for char in unicodedata.normalize("NFC", segment[a:b])]
+        for char, start, end in pieces:
+            if char in INVISIBLE:
+                continue
+            for out in LIGATURES.get(char, FOLDS.get(char, char)):
+                emit(out, start, end)
+    if chars and chars[-1] == " ":
+        chars.pop(), starts.pop(), ends.pop()
+    # Whitespace between two Han or kana characters is nothing (a line break inside a sentence).
+    keep = [i for i, char in enumerate(chars)
+            if not (char == " " and 0 < i < len(chars) - 1 and is_cjk(chars[i - 1]) and is_cjk(chars[i + 1]))]
+    if len(keep) < len(chars):
+        chars = [chars[i] for i in keep]
+        starts = array("q", (starts[i] for i in keep))
+        ends = array("q", (ends[i] for i in keep))
+    return "".join(chars), starts, ends
+
+
+# --- A capture as the check sees it ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class CaptureText:
-    """A capture's text, normalised once; the map back to original offsets is built only when asked for."""
+    """A capture's text, normalised once, with a way back from any normalised position to the original."""
 
     text: str
     normalised: str
+    _starts: array[int] | None = None  # per normalised character, where its original text starts and ends;
+    _ends: array[int] | None = None  # None on the fast path, where whitespace runs are the only difference
 
     @classmethod
     def from_text(cls, text: str) -> CaptureText:
-        return cls(text, normalise(text))
+        if unicodedata.is_normalized("NFC", text) and not _NEEDS_MAP.search(text):
+            return cls(text, normalise(text))
+        normalised, starts, ends = _mapped(text)
+        return cls(text, normalised, starts, ends)
 
     @cached_property
     def _gaps(self) -> tuple[int, list[int]]:
-        """The length of the leading whitespace, and the total lengths of the first k runs between words.
+        """Fast path: the leading whitespace's length, and the total lengths of the first k whitespace runs.
 
-        Translation maps one character to one and never to or from whitespace, so the normalised text is the
+        Folds map one character to one and never to or from whitespace, so the normalised text is the
         original's words in order, each run of whitespace between them shortened to one space.
         """
         runs = _WHITESPACE.findall(self.text)
         lead = len(runs.pop(0)) if runs and self.text[:1].isspace() else 0
         return lead, [0, *accumulate(map(len, runs))]
 
-    def line_col(self, normalised_index: int) -> tuple[int, int]:
-        """1-based line and column in the original text of a position in the normalised text.
-
-        A position inside a word maps to the same character of that word; the single space after a word
-        maps to the start of the whitespace run it stands for.
-        """
+    def span(self, index: int) -> tuple[int, int]:
+        """Start and end, in the original text, of what the normalised character at `index` stands for."""
+        if self._starts is not None and self._ends is not None:
+            return self._starts[index], self._ends[index]
         lead, gaps = self._gaps
-        words_before = self.normalised.count(" ", 0, normalised_index)  # = the whitespace runs before it
-        index = lead + normalised_index - words_before + gaps[words_before]
-        line = self.text.count("\n", 0, index) + 1
-        col = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        spaces_before = self.normalised.count(" ", 0, index)
+        start = lead + index - spaces_before + gaps[spaces_before]
+        if self.normalised[index] == " ":
+            return start, start + gaps[spaces_before + 1] - gaps[spaces_before]
+        return start, start + 1
+
+    def line_col(self, index: int) -> tuple[int, int]:
+        """1-based line and column in the original text of the normalised character at `index`."""
+        offset = self.span(index)[0]
+        line = self.text.count("\n", 0, offset) + 1
+        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return line, col
 
+    def original(self, start: int, end: int) -> str:
+        """The original text that the normalised characters start..end-1 stand for."""
+        return self.text[self.span(start)[0]:self.span(end - 1)[1]]
+
+
+# --- Token boundaries ----------------------------------------------------------------------------------------
+
+# Characters that join the two sides into one token when both sides are letters or digits: a hyphen
+# ("anti-American"), an apostrophe ("can't", "Independent's"), a slash, and (only between digits) the
+# decimal and thousands separators. The em dash and horizontal bar separate clauses, so they do not join.
+_JOINERS = "-'\u2010\u2011\u2012\u2013\u2212\u02bc\u2019/"  # not the em dash U+2014 or bar U+2015
+_NUMBER_JOINERS = ".,:\u00a0\u2009\u202f\u2007"
+_SIGNS = "+-\u2212\u00b1"
+_AFTER_NUMBER = "%\u2030\u2031\u00b0"
+
+
+def _groups_digits(whitespace: str) -> bool:
+    """Thin, narrow or no-break spaces (and nothing else) between digits group them: '15 000' is one number."""
+    return bool(whitespace) and all(c in _NUMBER_JOINERS for c in whitespace)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+def cuts_a_token(capture: CaptureText, start: int, end: int) -> str | None:
+    """Why a match at normalised start..end would begin or end inside a word or number; None if it does not."""
+    for edge in (start, end):
+        reason = _cuts_at(capture, edge)
+        if reason:
+            return reason
+    text = capture.normalised
+    before = text[start - 1] if start > 0 else " "
+    far = text[start - 2] if start > 1 else " "
+    # A sign or currency symbol belongs to its number: "2.1" of "-2.1", "1.1 billion" of "$1.1 billion".
+    if text[start].isdigit() and (before in _SIGNS or unicodedata.category(before) == "Sc") and not _is_word(far):
+        return "after the sign or currency symbol of a number"
+    after = text[end] if end < len(text) else " "
+    if text[end - 1].isdigit() and (after in _AFTER_NUMBER or unicodedata.category(after) == "Sc"):
+        return "before the unit symbol of a number"
+    return None
+
+
+def _cuts_at(capture: CaptureText, edge: int) -> str | None:
+    """Whether an edge between normalised characters edge-1 and edge falls inside a token.
+
+    Two characters either side are enough: a letter or digit on both sides (outside Han and kana), or a
+    joiner with a letter or digit on both of its sides, whichever side of the edge the joiner is on.
+    """
+    text = capture.normalised
+
+    def at(index: int) -> str:
+        return text[index] if 0 <= index < len(text) else " "
+
+    left, right = at(edge - 1), at(edge)
+    if _is_word(left) and _is_word(right) and not (is_cjk(left) and is_cjk(right)):
+        return "inside a word or number"
+    for joiner in (edge - 1, edge):
+        if 0 <= joiner < len(text) and _joins(capture, joiner, at(joiner - 1), at(joiner + 1)):
+            return "next to a hyphen, apostrophe or separator inside a word or number"
+    return None
+
+
+def _joins(capture: CaptureText, index: int, left: str, right: str) -> bool:
+    """Whether the character at normalised `index` makes one token of the letters or digits either side."""
+    if not (_is_word(left) and _is_word(right)):
+        return False
+    original = capture.text[slice(*capture.span(index))]  # as the capture writes it: an em dash is no hyphen
+    if original in _JOINERS:
+        return True
+    if left.isdigit() and right.isdigit():
+        return original in _NUMBER_JOINERS or _groups_digits(original)
+    # "U.S.", "e.g.": a full stop inside an abbreviation; "year.According" is two run-together sentences.
+    return original == "." and not (left.islower() and right.isupper())
+
+
+# --- The check ------------------------------------------------------------------------------------------------
 
 MatchKind = Literal["exact", "normalised"]
 
@@ -82,88 +305,180 @@ MatchKind = Literal["exact", "normalised"]
 @dataclass(frozen=True)
 class PassageMatch:
     kind: MatchKind
-    line: int
+    line: int  # of the first occurrence
     col: int
-    occurrences: int
+    occurrences: tuple[tuple[int, int], ...]  # line and column of every occurrence on word boundaries
+    folds: tuple[str, ...] = ()  # which of the documented folds the match needed (none when exact)
 
 
 @dataclass(frozen=True)
 class PassageMiss:
-    closest: str  # the closest run of words in the capture, as normalised
+    closest: str  # the closest run of the capture, as written there
     closest_line: int
     closest_col: int
-    differences: list[str]  # human-readable word differences, passage vs capture
+    differences: list[str]  # human-readable differences, passage vs capture
     hints: list[str]
 
 
+def words_in(normalised: str) -> int:
+    """How many words a passage has: tokens with a letter or digit; each Han or kana character counts 1/2."""
+    words = sum(1 for token in normalised.split() if any(_is_word(c) and not is_cjk(c) for c in token))
+    han = sum(1 for c in normalised if is_cjk(c))
+    return words + han // 2
+
+
+def too_short(passage: str) -> str | None:
+    """Why a passage proves too little to quote, or None: no word at all, or fewer than the minimum."""
+    normalised = normalise(passage)
+    if not any(_is_word(c) for c in normalised):
+        return "the passage has no word in it"
+    if words_in(normalised) < MIN_WORDS and sum(map(is_cjk, normalised)) < MIN_CJK_CHARACTERS:
+        return (f"the passage has fewer than {MIN_WORDS} words; a quote that short proves nothing on its own "
+                "(extend it to the clause or sentence that says what the record claims)")
+    return None
+
+
 def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | PassageMiss:
-    """Find `passage` in the capture as one contiguous run, or explain how close it came."""
+    """Find `passage` in the capture as one contiguous run on word boundaries, or explain how close it came."""
     wanted = normalise(passage)
     if not wanted:
         return PassageMiss("", 1, 1, [], ["the passage is empty"])
-    found = _whole_word_occurrences(wanted, capture.normalised)
-    if not found:
-        return _closest(wanted, capture)
-    kind: MatchKind = "exact" if passage.strip() in capture.text else "normalised"
-    line, col = capture.line_col(found[0])
-    return PassageMatch(kind, line, col, len(found))
-
-
-def _whole_word_occurrences(wanted: str, text: str) -> list[int]:
-    """Start offsets where `wanted` occurs without cutting a word: '5,000' must not match inside '15,000'."""
-    hits = []
-    start = text.find(wanted)
+    found: list[tuple[int, str | None]] = []
+    cut: list[tuple[int, str | None]] = []
+    start = capture.normalised.find(wanted)
     while start >= 0:
-        end = start + len(wanted)
-        cuts_before = start > 0 and text[start - 1].isalnum() and wanted[0].isalnum()
-        cuts_after = end < len(text) and text[end].isalnum() and wanted[-1].isalnum()
-        if not (cuts_before or cuts_after):
-            hits.append(start)
-        start = text.find(wanted, start + 1)
-    return hits
+        reason = cuts_a_token(capture, start, start + len(wanted))
+        (cut if reason else found).append((start, reason))
+        start = capture.normalised.find(wanted, start + 1)
+    if not found:
+        if cut:
+            return _cut_miss(wanted, capture, cut[0][0], str(cut[0][1]))
+        return _closest(wanted, capture)
+    first = found[0][0]
+    as_written = capture.original(first, first + len(wanted))
+    kind: MatchKind = "exact" if as_written == passage.strip() else "normalised"
+    line, col = capture.line_col(first)
+    return PassageMatch(kind, line, col, tuple(capture.line_col(s) for s, _ in found),
+                        () if kind == "exact" else folds_used(passage.strip(), as_written))
+
+
+def folds_used(passage: str, as_written: str) -> tuple[str, ...]:
+    """The documented folds that make `passage` equal the capture's `as_written` text, in words."""
+    both = passage + as_written
+    used = []
+    if unicodedata.normalize("NFC", passage) != passage or unicodedata.normalize("NFC", as_written) != as_written:
+        used.append("NFC")
+    if any(c in INVISIBLE for c in both):
+        used.append("invisible characters")
+    if _WHITESPACE.findall(passage) != _WHITESPACE.findall(as_written):
+        used.append("whitespace")
+    for name, table in (("quotes", QUOTES), ("dashes", DASHES), ("width", WIDTHS), ("ligatures", LIGATURES)):
+        if any(c in table for c in both):
+            used.append(name)
+    return tuple(used)
+
+
+def _cut_miss(wanted: str, capture: CaptureText, start: int, reason: str) -> PassageMiss:
+    """The passage is in the capture, but only as part of a longer word or number."""
+    left, right = max(0, start - 30), min(len(capture.normalised), start + len(wanted) + 30)
+    line, col = capture.line_col(start)
+    context = capture.original(left, right)
+    return PassageMiss(context, line, col, [],
+                       [f"the passage occurs in the capture only {reason}: a quote must begin and end where the "
+                        "capture's words and numbers do (extend it to the whole word or number)"])
+
+
+# --- Explaining a miss ------------------------------------------------------------------------------------------
+
+# A number with its separators, a word with its inner hyphens and apostrophes, or one punctuation mark.
+_TOKEN = re.compile(r"\d+(?:[.,:\u00a0\u2009\u202f]\d+)*|\w+(?:['-]\w+)*|[^\w\s]")
+CANDIDATES = 12  # windows refined with difflib after the linear pre-selection
+
+
+def tokens(text: str) -> list[str]:
+    """Numbers, words and single punctuation marks: 'year.According' is 'year', '.', 'According'."""
+    return _TOKEN.findall(text)
 
 
 def _closest(wanted: str, capture: CaptureText) -> PassageMiss:
-    """The window of the capture most like the passage, word by word, and how they differ."""
+    """The window of the capture most like the passage, token by token, and how they differ.
+
+    Linear in the capture: a sliding window counts the passage's tokens in each stretch of the capture, and
+    only the best few windows are compared in detail. Tokens separate words from punctuation, so run-together
+    sentences ("year.According") and punctuation next to a word produce no false differences.
+    """
     hints: list[str] = []
     if _ELLIPSIS.search(wanted) and not _ELLIPSIS.search(capture.normalised):
         hints.append("the passage contains an ellipsis: quote one contiguous passage, never splice with '...'")
     if re.search(r"\[[^\]]*\]", wanted):
         hints.append("brackets are only allowed where the capture itself has them; do not add editorial insertions")
-    want_words = wanted.split(" ")
-    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", capture.normalised)]
-    words = [capture.normalised[s:e] for s, e in spans]
-    if not words:
-        return PassageMiss("", 1, 1, [], hints + ["the capture is empty"])
-    size = len(want_words)
-    # Candidate windows start where some word of the passage occurs, a little before it; sizes vary by
-    # two words either way so that a dropped or added word still lines up. Score by word similarity.
-    wanted_set = set(want_words)
-    starts = sorted({max(0, i - k) for i, w in enumerate(words) if w in wanted_set for k in range(min(size, 4))})
+    want = tokens(wanted)
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(capture.normalised)]
+    have = [capture.normalised[a:b] for a, b in spans]
+    if not have or not want:
+        return PassageMiss("", 1, 1, [], hints + (["the capture is empty"] if not have else []))
+    size = len(want)
+    starts = _best_windows(want, have, size)
     matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(want_words)
+    matcher.set_seq2(want)
     best: tuple[tuple[int, int, int], int, int] = ((-1, 0, 0), 0, size)
-    for start in starts or [0]:
+    for start in starts:
         for length in range(max(1, size - 2), size + 3):
-            matcher.set_seq1(words[start : start + length])
+            matcher.set_seq1(have[start:start + length])
             matched = sum(block.size for block in matcher.get_matching_blocks())
             edits = sum(tag != "equal" for tag, *_ in matcher.get_opcodes())
-            # Most words in common, then fewest separate edits, then the length closest to the passage's.
+            # Most tokens in common, then fewest separate edits, then the length closest to the passage's.
             score = (matched, -edits, -abs(length - size))
             if score > best[0]:
                 best = (score, start, length)
     _, best_start, length = best
-    window = words[best_start : best_start + length]
-    matcher.set_seq1(window)
+    window = have[best_start:best_start + length]
+    begin, finish = spans[best_start][0], spans[min(best_start + length, len(spans)) - 1][1]
+    differences = _differences(want, window)
+    if not differences and window == want:
+        differences = [f"the words are the same, but the spacing differs: the capture has "
+                       f"'{capture.normalised[begin:finish]}'"]
+    line, col = capture.line_col(begin)
+    return PassageMiss(capture.original(begin, finish), line, col, differences, hints)
+
+
+def _best_windows(want: list[str], have: list[str], size: int) -> list[int]:
+    """Window starts whose `size` tokens share the most tokens with the passage, found in one pass."""
+    need = Counter(want)
+    window: Counter[str] = Counter(have[:size])
+    shared = sum(min(count, need[token]) for token, count in window.items())
+    scores = [shared]
+    for start in range(1, max(1, len(have) - size + 1)):
+        leaving, entering = have[start - 1], have[start + size - 1] if start + size - 1 < len(have) else None
+        if need[leaving] and window[leaving] <= need[leaving]:
+            shared -= 1
+        window[leaving] -= 1
+        if entering is not None:
+            window[entering] += 1
+            if need[entering] and window[entering] <= need[entering]:
+                shared += 1
+        scores.append(shared)
+    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:CANDIDATES]
+    return sorted({max(0, i + shift) for i in ranked for shift in (-2, -1, 0, 1, 2)})
+
+
+def _differences(want: list[str], window: list[str]) -> list[str]:
+    matcher = difflib.SequenceMatcher(a=window, b=want, autojunk=False)
     differences = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        ours, theirs = " ".join(want_words[j1:j2]), " ".join(window[i1:i2])
+        ours, theirs = _join(want[j1:j2]), _join(window[i1:i2])
         if tag == "replace":
             differences.append(f"passage has '{ours}' where the capture has '{theirs}'")
         elif tag == "delete":
             differences.append(f"the capture has '{theirs}', missing from the passage")
         elif tag == "insert":
             differences.append(f"passage adds '{ours}', not in the capture")
-    start_index = spans[best_start][0]
-    line, col = capture.line_col(start_index)
-    return PassageMiss(" ".join(window), line, col, differences, hints)
+    return differences
+
+
+def _join(parts: list[str]) -> str:
+    """Tokens back into readable text: no space before punctuation."""
+    out = ""
+    for part in parts:
+        out += part if not out or not part[0].isalnum() else " " + part
+    return out

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .loader import LoadedRecord
 from .models import BriefSettings, Catalog, Provision, Source
-from .passage import CaptureText, PassageMatch, PassageMiss, verify_passage
+from .passage import CaptureText, PassageMatch, PassageMiss, too_short, verify_passage
 from .problems import Problem, warning
 from .yaml_read import Document
 
@@ -182,23 +182,33 @@ def check_chain_ends_at_outlet(item: LoadedRecord, source: Source) -> list[Probl
                     hint="The last link should be the outlet whose capture we hold.")]
 
 
-def check_passage(item: LoadedRecord, capture: CaptureText,
-                  capture_path: str) -> tuple[PassageMatch | None, list[Problem]]:
-    """Verify the passage, turning a miss into an error that shows the closest text and the differing words."""
+def check_passage(item: LoadedRecord, capture: CaptureText, capture_path: str,
+                  elsewhere: Callable[[str], list[str]] | None = None) -> tuple[PassageMatch | None, list[Problem]]:
+    """The passage says something, occurs in its capture, on word boundaries, exactly once.
+
+    A miss is an error showing the closest text and the differing words; `elsewhere` names the other
+    captures that do contain the passage, for the hint.
+    """
+    short = too_short(item.record.passage)
+    if short:
+        return None, [item.doc.problem(("passage",), short)]
     outcome = verify_passage(item.record.passage, capture)
-    if isinstance(outcome, PassageMatch):
-        problems: list[Problem] = []
-        if outcome.occurrences > 1:
-            line, col = item.doc.position(("passage",))
-            problems.append(warning(item.doc.path, line, col,
-                                    f"passage occurs {outcome.occurrences} times in {capture_path}; "
-                                    f"the first is at line {outcome.line}"))
-        return outcome, problems
-    return None, [passage_miss_problem(item, outcome, capture_path)]
+    if isinstance(outcome, PassageMiss):
+        found_in = elsewhere(item.record.passage) if elsewhere else []
+        return None, [passage_miss_problem(item, outcome, capture_path, found_in)]
+    if len(outcome.occurrences) > 1:
+        places = ", ".join(f"{line}:{col}" for line, col in outcome.occurrences[:10])
+        return None, [item.doc.problem(
+            ("passage",), f"passage occurs {len(outcome.occurrences)} times in {capture_path} (at {places}); "
+            "a reader needs one place to check",
+            hint="Extend the quote by a few words before or after until it occurs only once.")]
+    return outcome, []
 
 
-def passage_miss_problem(item: LoadedRecord, miss: PassageMiss, capture_path: str) -> Problem:
-    hint_lines = list(miss.hints)
+def passage_miss_problem(item: LoadedRecord, miss: PassageMiss, capture_path: str,
+                         found_in: list[str] | None = None) -> Problem:
+    hint_lines = [f"the passage is in {where}: is `source` right?" for where in found_in or []]
+    hint_lines += miss.hints
     if miss.closest:
         hint_lines.append(f"closest text in {capture_path}:{miss.closest_line}:{miss.closest_col}:")
         hint_lines.append(f"  {miss.closest}")

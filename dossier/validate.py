@@ -13,13 +13,14 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import rules
 from .archive import open_captures, unregistered_captures
 from .loader import CATALOG, REGISTER, SETTINGS, load_input, load_records
 from .models import BriefSettings, Catalog, Provision, Record, Source
-from .passage import CaptureText, PassageMatch
+from .passage import CaptureText, PassageMatch, verify_passage
 from .problems import Problem
 from .yaml_read import Document
 
@@ -107,7 +108,8 @@ def _validate(root: Path, today: dt.date) -> Validated:
                                  "the passage cannot be verified against it")
             )
             continue
-        outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}")
+        elsewhere = partial(_captures_with, captures=captures, sources=result.sources, own=source.id)
+        outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}", elsewhere)
         result.problems += found
         if outcome is not None:
             result.matches[item.record.id] = outcome
@@ -119,6 +121,16 @@ def _validate(root: Path, today: dt.date) -> Validated:
     docs = [d for d in (register.doc, catalog.doc, settings.doc) if d is not None] + [item.doc for item in loaded]
     result.version = content_version(docs, list(result.sources.values()))
     return result
+
+
+def _captures_with(passage: str, captures: dict[str, CaptureText], sources: dict[str, Source],
+                   own: str) -> list[str]:
+    """The other captures in which a missed passage does occur: the record may cite the wrong source."""
+    found = []
+    for source_id, capture in captures.items():
+        if source_id != own and isinstance(verify_passage(passage, capture), PassageMatch):
+            found.append(f"seeds/{sources[source_id].capture} (source '{source_id}')")
+    return found
 
 
 def content_version(docs: list[Document], sources: list[Source]) -> str:

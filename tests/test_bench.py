@@ -39,7 +39,7 @@ def test_generated_base_is_valid_and_covers_the_catalog(tmp_path: Path) -> None:
     precisions = {len(r.event.date.text) if r.event.date else 0 for r in result.records}
     assert precisions == {0, 4, 7, 10}
     assert {m.kind for m in result.matches.values()} == {"exact", "normalised"}
-    assert all(m.occurrences == 1 for m in result.matches.values())
+    assert all(len(m.occurrences) == 1 for m in result.matches.values())
     assert all(len(c.read_bytes()) > 3000 for c in (base.root / "seeds").glob("*.txt"))
 
 

@@ -1,15 +1,30 @@
-"""The passage check: narrow normalisation, contiguous matches, useful misses; tested against mutations."""
+"""The passage check: narrow normalisation, token boundaries, one substantive occurrence, honest misses.
+
+The documented folds are written out here character by character rather than imported, so that a change to
+the code's table (a fold added or dropped) fails a test instead of agreeing with itself.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dossier.passage import CaptureText, PassageMatch, PassageMiss, normalise, verify_passage
+from dossier.passage import (
+    CANDIDATES,
+    CaptureText,
+    PassageMatch,
+    PassageMiss,
+    _best_windows,
+    _mapped,
+    normalise,
+    too_short,
+    verify_passage,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 CAPTURES = {p.name: CaptureText.from_text(p.read_text("utf-8")) for p in sorted(SEEDS.glob("*.txt"))}
@@ -48,7 +63,7 @@ def test_any_sentence_rewrapped_and_restyled_verifies(item: tuple[str, str], dat
     outcome = verify_passage(passage, CAPTURES[name])
     assert isinstance(outcome, PassageMatch)
     if passage.strip() not in CAPTURES[name].text:
-        assert outcome.kind == "normalised"
+        assert outcome.kind == "normalised" and outcome.folds
 
 
 @settings(max_examples=300, deadline=None)
@@ -80,26 +95,197 @@ def test_changing_adding_or_dropping_a_word_does_not_verify(item: tuple[str, str
     assert isinstance(verify_passage(mutated, CAPTURES[name]), PassageMiss)
 
 
-def test_normalisation_is_narrow() -> None:
-    assert normalise("“It’s  over”\n— he said") == "\"It's over\" - he said"
-    # Not normalised: case, ellipses, other punctuation, digits.
-    for a, b in [("Russia", "russia"), ("about...", "about\u2026"), ("15,000", "15.000"), ("(WSJ)", "[WSJ]")]:
-        assert normalise(a) != normalise(b)
+# --- The documented folds, in both directions, and nothing else -------------------------------------------
+
+DOCUMENTED = [("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+              ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
+              ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"),
+              ("\u2212", "-"), ("\uff21", "A"), ("\uff10", "0"), ("\uff0c", ","), ("\uff66", "\u30f2"),
+              ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb00", "ff"), ("\ufb03", "ffi"), ("\ufb04", "ffl")]
+UNDOCUMENTED = [("`", "'"), ("\u00b4", "'"), ("\u2026", "..."), ("R", "r"), ("\u00b2", "2"), ("\u2460", "1"),
+                ("\u2116", "No"), ("\u0451", "\u0435"), ("\u0430", "a"), ("\u00e9", "e"), ("(", "["), ("\u00bd", "1/2")]
+
+
+@pytest.mark.parametrize("typographic, plain", DOCUMENTED)
+def test_each_documented_fold_works_in_both_directions(typographic: str, plain: str) -> None:
+    capture_text, passage = f"They said {typographic}x{typographic} here today", f"They said {plain}x{plain} here today"
+    for capture, quoted in ((capture_text, passage), (passage, capture_text)):
+        outcome = verify_passage(quoted, CaptureText.from_text(capture))
+        assert isinstance(outcome, PassageMatch), (capture, quoted)
+        assert outcome.kind == "normalised"
+
+
+@pytest.mark.parametrize("one, other", UNDOCUMENTED)
+def test_nothing_undocumented_is_folded(one: str, other: str) -> None:
+    for capture, quoted in ((f"They said {one}x here today", f"They said {other}x here today"),
+                            (f"They said {other}x here today", f"They said {one}x here today")):
+        assert isinstance(verify_passage(quoted, CaptureText.from_text(capture)), PassageMiss), (capture, quoted)
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff"])
+def test_invisible_characters_are_dropped_on_both_sides(invisible: str) -> None:
+    capture = CaptureText.from_text(f"They were un{invisible}able to confirm the reports.")
+    outcome = verify_passage("They were unable to confirm the reports.", capture)
+    assert isinstance(outcome, PassageMatch) and "invisible characters" in outcome.folds
+    reverse = verify_passage(f"were un{invisible}able to confirm", CaptureText.from_text("They were unable to confirm."))
+    assert isinstance(reverse, PassageMatch)
+
+
+def test_nfc_on_both_sides_and_the_original_is_kept() -> None:
+    decomposed = CaptureText.from_text("The letter was signed by Jose\u0301 Marti\u0301 in Havana.")
+    outcome = verify_passage("signed by Jos\u00e9 Mart\u00ed in Havana.", decomposed)
+    assert isinstance(outcome, PassageMatch) and outcome.folds == ("NFC",) and (outcome.line, outcome.col) == (1, 16)
+    assert decomposed.text.startswith("The letter")  # the capture itself is never rewritten
+    hangul = unicodedata.normalize("NFD", "국가정보원은 노동자들이 러시아로 갔다고 밝혔다")
+    assert isinstance(verify_passage("노동자들이 러시아로 갔다고", CaptureText.from_text(hangul)), PassageMatch)
+    cyrillic = unicodedata.normalize("NFD", "Рабочие из КНДР прибыли в район Донецка ещё весной")
+    assert isinstance(verify_passage("прибыли в район Донецка ещё весной", CaptureText.from_text(cyrillic)),
+                      PassageMatch)
+    assert isinstance(verify_passage("прибыли в район Донецка еще весной", CaptureText.from_text(cyrillic)),
+                      PassageMiss), "ё is not е"
+
+
+def test_han_and_kana_ignore_line_breaks_and_word_edges() -> None:
+    capture = CaptureText.from_text("北朝鮮は労働者を\nロシアに派遣したと報じられた。")
+    joined = verify_passage("北朝鮮は労働者をロシアに派遣した", capture)
+    assert isinstance(joined, PassageMatch) and (joined.line, joined.col) == (1, 1)
+    assert isinstance(verify_passage("労働者をロシアに派遣", capture), PassageMatch)  # no spaces, no word edges
+    assert isinstance(verify_passage("労働者を ロシアに派遣", capture), PassageMatch)  # a folded YAML line break
+    assert isinstance(verify_passage("労働者をロシア派遣", capture), PassageMiss)
+
+
+# --- Token boundaries: every cut the evidence-fidelity issue lists is refused --------------------------------
+
+CUTS = [
+    ("Washington pledged $1.1 billion in funding for Ukraine.", "1 billion in funding for Ukraine."),
+    ("Washington pledged $1.1 billion in funding for Ukraine.", "1.1 billion in funding for Ukraine."),
+    ("which reached 1.5 million, according to the Russian Labor Ministry.",
+     "5 million, according to the Russian Labor Ministry."),
+    ("North Korea sent about 15,000 labor migrants to Russia.", "000 labor migrants to Russia."),
+    ("They crossed the border 7,887 times, allegedly to study.", "887 times, allegedly to study."),
+    ("North Korea sent about 15,000 labor migrants.", "North Korea sent about 15"),
+    ("they will probably have to pay the state 60,000-70,000 rubles", "probably have to pay the state 60,000"),
+    ("they will probably have to pay the state 60,000-70,000 rubles", "70,000 rubles"),
+    ("supporting anti-American and anti-imperialist education", "American and anti-imperialist education"),
+    ("a list of non-compliant states was published", "compliant states was published"),
+    ("She said officials can't confirm the report.", "She said officials can"),
+    ("She said officials can’t confirm the report.", "She said officials can"),
+    ("Output fell by -2.1 percent last year.", "2.1 percent last year."),
+    ("Output fell by \u22122.1 percent last year.", "2.1 percent last year."),
+    ("The Kyiv Independent's contributor reported it.", "s contributor reported it."),
+    ("The letter was signed by x\u0301y today.", "was signed by x"),
+    ("They were un\u00adable to confirm the reports.", "able to confirm the reports."),
+    ("some 15\u202f000 workers were sent there", "000 workers were sent there"),
+    ("some 15\u00a0000 workers were sent there", "some 15"),
+    ("the U.S. officials said nothing more", "S. officials said nothing more"),
+    ("It grew by 12% in a single year", "It grew by 12"),
+    ("It went from 2019/2020 to now", "2020 to now"),
+]
+
+
+@pytest.mark.parametrize("capture, passage", CUTS)
+def test_a_cut_inside_a_word_or_number_is_refused(capture: str, passage: str) -> None:
+    outcome = verify_passage(passage, CaptureText.from_text(capture))
+    assert isinstance(outcome, PassageMiss), (capture, passage)
+    assert any("only" in hint and ("word" in hint or "number" in hint) for hint in outcome.hints), outcome
+
+
+def test_a_letter_is_not_cut_from_its_accent() -> None:
+    """NFC composes the capture's "José", so "Jose" is simply not there: a miss that shows the difference."""
+    outcome = verify_passage("The letter was signed by Jose", CaptureText.from_text("The letter was signed by "
+                                                                                      "Jose\u0301 Marti."))
+    assert isinstance(outcome, PassageMiss) and outcome.differences == ["passage has 'Jose' where the capture has 'José'"]
+
+
+@pytest.mark.parametrize("capture, passage", [
+    ("“Workers going to Donetsk will not,” the source said.", "Workers going to Donetsk will not"),
+    ("North Korea—which denies it—sent workers.", "which denies it"),
+    ("He said: 15,000 workers arrived (in 2024).", "15,000 workers arrived"),
+    ("He said: 15,000 workers arrived (in 2024).", "workers arrived (in 2024)."),
+    ("Peskov said the leaders signed no agreements during their meeting.", "signed no agreements"),
+    ("It happened last year.According to officials, it grew.", "According to officials, it grew."),
+])
+def test_edges_a_reader_would_choose_are_accepted(capture: str, passage: str) -> None:
+    assert isinstance(verify_passage(passage, CaptureText.from_text(capture)), PassageMatch)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(SENTENCES), st.data())
+def test_cutting_a_real_sentence_inside_a_token_is_refused(item: tuple[str, str], data: st.DataObject) -> None:
+    """Cut a sentence of a real capture at any position inside a token: that cut never verifies there."""
+    name, sentence = item
+    capture = CAPTURES[name]
+    whole = normalise(sentence)
+    at = capture.normalised.find(whole)
+    assume(at >= 0)
+    inner = [m.start() + k for m in re.finditer(r"\S{2,}", whole) for k in range(1, len(m.group()))]
+    cut = data.draw(st.sampled_from(inner))
+    left, right = whole[cut - 1], whole[cut]
+    # Only cuts no reader would choose: between two letters or digits, or next to a hyphen or apostrophe
+    # with letters on both sides (between punctuation and a word, as in "(in" or "said.", is an edge).
+    joined = (left in "-'" and cut >= 2 and _is_word_char(whole[cut - 2]) and _is_word_char(right)) or \
+        (right in "-'" and cut + 1 < len(whole) and _is_word_char(left) and _is_word_char(whole[cut + 1]))
+    assume((_is_word_char(left) and _is_word_char(right)) or joined)
+    keep_tail = data.draw(st.booleans())
+    passage = whole[cut:] if keep_tail else whole[:cut]
+    outcome = verify_passage(passage, capture)
+    if isinstance(outcome, PassageMatch):  # the same words may stand whole somewhere else in the capture
+        assert capture.line_col(at + cut if keep_tail else at) not in outcome.occurrences, (name, passage)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+# --- Substance and uniqueness ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("passage", [".", ",", "\u2014", "'", "the", "workers", "Russia", "2019.", "15,000 workers",
+                                     "“ — ”", "   "])
+def test_a_passage_too_short_to_prove_anything_is_refused(passage: str) -> None:
+    assert too_short(passage), passage
+
+
+@pytest.mark.parametrize("passage", ["signed no agreements", "work permits revoked", "北朝鮮は労働者を派遣",
+                                     "Рабочие прибыли весной"])
+def test_three_words_are_enough(passage: str) -> None:
+    assert too_short(passage) is None
+
+
+def test_every_occurrence_is_reported_and_the_first_is_the_position() -> None:
+    capture = CaptureText.from_text("One: they sent workers abroad.\nTwo: they sent workers abroad.\n")
+    outcome = verify_passage("they sent workers abroad.", capture)
+    assert isinstance(outcome, PassageMatch)
+    assert outcome.occurrences == ((1, 6), (2, 6)) and (outcome.line, outcome.col) == (1, 6)
+
+
+def test_a_match_is_exact_only_where_it_was_found() -> None:
+    # The passage's exact text occurs inside "anti-war" (a cut, refused); the valid match has curly quotes.
+    capture = CaptureText.from_text('The anti-war said "yes" twice. Then war said \u201cyes\u201d twice.')
+    outcome = verify_passage('war said "yes" twice.', capture)
+    assert isinstance(outcome, PassageMatch)
+    assert outcome.kind == "normalised" and outcome.folds == ("quotes",) and outcome.col == 37
+
+
+def test_a_literal_block_passage_can_be_exact() -> None:
+    capture = CaptureText.from_text("Heading\nFirst line of the quote\nsecond line of it.\n")
+    outcome = verify_passage("First line of the quote\nsecond line of it.\n", capture)  # as `passage: |` reads
+    assert outcome == PassageMatch("exact", 2, 1, ((2, 1),), ())
 
 
 def test_exact_and_normalised_matches_are_reported_with_position() -> None:
     capture = CaptureText.from_text("Title\n\nHe said “we  agreed” — twice.\nNext line.")
-    exact = verify_passage("He said “we  agreed” — twice.", capture)
-    assert exact == PassageMatch("exact", 3, 1, 1)
+    assert verify_passage("He said “we  agreed” — twice.", capture) == PassageMatch("exact", 3, 1, ((3, 1),))
     normalised = verify_passage('said "we agreed" - twice. Next', capture)
-    assert normalised == PassageMatch("normalised", 3, 4, 1)
+    assert normalised == PassageMatch("normalised", 3, 4, ((3, 4),), ("whitespace", "quotes", "dashes"))
 
 
-def test_a_number_inside_a_larger_number_does_not_match() -> None:
-    capture = CaptureText.from_text("They sent 15,000 workers.")
-    assert isinstance(verify_passage("5,000 workers.", capture), PassageMiss)
-    assert isinstance(verify_passage("They sent 15,00", capture), PassageMiss)
+def test_capture_offsets_survive_leading_whitespace_and_crlf() -> None:
+    capture = CaptureText.from_text("  \r\n\r\n  first line\r\nsecond   line\r\n")
+    assert capture.normalised == "first line second line"
+    assert verify_passage("second line", capture) == PassageMatch("normalised", 4, 1, ((4, 1),), ("whitespace",))
 
+
+# --- Honest misses ----------------------------------------------------------------------------------------------
 
 def test_miss_names_the_closest_text_and_the_differing_words() -> None:
     capture = CAPTURES["002_403746959bcb0950.txt"]
@@ -108,6 +294,17 @@ def test_miss_names_the_closest_text_and_the_differing_words() -> None:
     assert outcome.closest.startswith("In 2024, 12,000 North Korean troops arrived in Russia")
     assert outcome.differences == ["passage has 'Belarus' where the capture has 'Russia'"]
     assert (outcome.closest_line, outcome.closest_col) == (32, 75)
+
+
+def test_run_together_sentences_give_only_real_differences() -> None:
+    capture = CaptureText.from_text("It began last year.According to officials, 120 workers came in March.")
+    outcome = verify_passage("last year. According to officials, 200 workers came in March.", capture)
+    assert isinstance(outcome, PassageMiss)
+    assert outcome.differences == ["passage has '200' where the capture has '120'"]
+    spacing = verify_passage("last year. According to officials, 120 workers came", capture)
+    assert isinstance(spacing, PassageMiss)
+    assert spacing.differences == ["the words are the same, but the spacing differs: the capture has "
+                                   "'last year.According to officials, 120 workers came'"]
 
 
 def test_ellipsis_splice_is_refused_with_a_hint() -> None:
@@ -123,7 +320,37 @@ def test_empty_passage_is_a_miss(passage: str) -> None:
     assert isinstance(verify_passage(passage, CAPTURES["000_4dc3e24b143269e5.txt"]), PassageMiss)
 
 
-def test_capture_offsets_survive_leading_whitespace_and_crlf() -> None:
-    capture = CaptureText.from_text("  \r\n\r\n  first line\r\nsecond   line\r\n")
-    assert capture.normalised == "first line second line"
-    assert verify_passage("second line", capture) == PassageMatch("normalised", 4, 1, 1)
+def test_the_closest_text_search_compares_a_bounded_number_of_windows() -> None:
+    """Linear pre-selection: however long and repetitive the capture, only a few windows are compared in detail."""
+    have = ("the workers were sent to the region " * 20000).split()
+    want = ("the workers were sent to the other region by train " * 6).split()
+    assert len(_best_windows(want, have, len(want))) <= CANDIDATES * 5
+
+
+# --- The way back to the original text -------------------------------------------------------------------------
+
+PIECES = st.sampled_from(["a", "bc", "15,000", " ", "  ", "\n", "\r\n", "\t", "\u00a0", "“", "”", "’", "—", "\u2212",
+                          "e\u0301", "\u00ad", "\u200b", "\ufb01", "\uff21", "北", "朝", "の", "한", "\u1100\u1161",
+                          ".", "…"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_every_normalised_character_maps_back_to_its_original(text: str) -> None:
+    capture = CaptureText.from_text(text)
+    assert capture.normalised == normalise(text) == _mapped(text)[0]
+    n = capture.normalised
+    starts = [i for i in range(len(n)) if n[i] != " " and (i == 0 or capture.span(i) != capture.span(i - 1))]
+    for i in starts:
+        for j in (k + 1 for k in range(i, len(n)) if n[k] != " "
+                  and (k + 1 == len(n) or capture.span(k) != capture.span(k + 1))):
+            assert normalise(capture.original(i, j)) == n[i:j], (text, i, j)
+
+
+@given(st.lists(st.sampled_from(["a", "bc", "15,000", " ", "  ", "\n", "\t", "“", "’", "—", "."]), max_size=40)
+       .map("".join))
+def test_the_fast_path_and_the_general_path_agree(text: str) -> None:
+    fast = CaptureText.from_text(text)
+    normalised, starts, ends = _mapped(text)
+    assert fast.normalised == normalised
+    assert [fast.span(i) for i in range(len(normalised))] == list(zip(starts, ends, strict=True))

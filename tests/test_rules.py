@@ -184,6 +184,20 @@ CASES: dict[str, Case] = {
     "the chain ends at the outlet": Case(
         replace(VISAS, "  - The Kyiv Independent\n", "  - Kyiv Post\n"), VISAS, "- Kyiv Post",
         "reporting_chain ends with 'Kyiv Post'", "warning"),
+    "a passage says something": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+                "passage: student visas."), VISAS, "passage:", "the passage has fewer than 3 words"),
+    "a passage with no word": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.", 'passage: "\u2014"'),
+        VISAS, "passage:", "the passage has no word in it"),
+    "a passage occurs once": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+                "passage: North Korea sends nearly 15,000 migrants to Russia"), VISAS, "passage:",
+        "passage occurs 2 times in seeds/002_403746959bcb0950.txt (at 8:1, 11:1)"),
+    "a passage on word boundaries": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+                "passage: any North Korean workers came to Russia on student visas."), VISAS, "passage:",
+        "passage not found verbatim"),
     "the passage is in the capture": Case(
         replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
                 "passage: Many North Korean workers came to Russia on tourist visas."), VISAS, "passage:",
@@ -231,3 +245,17 @@ def test_each_rule_reports_its_problem_where_it_is(root: Path, name: str) -> Non
     expected = line_of(root, case.path, case.at)
     assert expected is None or problem.line == expected, problem.text()
     assert result.ok is (case.severity == "warning"), "an error must fail validation; a warning must not"
+
+
+def test_a_missed_passage_names_the_capture_it_is_in(root: Path, tmp_path: Path) -> None:
+    """The passage is real, but in another archived article: the hint says which, so `source` can be fixed."""
+    other = "Another article: the Kremlin signed no agreements with Pyongyang this week.\n"
+    (root / "seeds" / "other.txt").write_text(other, encoding="utf-8")
+    append(REGISTER, SOURCE_ENTRY.format(id="fixture-other", capture="other.txt", origin="wire copy")
+           .replace(FIXTURE_SHA256, hashlib.sha256(other.encode()).hexdigest()))(root)
+    replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+            "passage: the Kremlin signed no agreements with Pyongyang")(root)
+    result = validate(root, today=dt.date(2026, 11, 23))
+    (problem,) = [p for p in result.problems if p.is_error]
+    assert problem.message == "passage not found verbatim in seeds/002_403746959bcb0950.txt"
+    assert problem.hint and "the passage is in seeds/other.txt (source 'fixture-other')" in problem.hint
