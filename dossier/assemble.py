@@ -369,14 +369,18 @@ def headline_figures(findings: list[Finding], limit: int = 10) -> list[HeadlineF
 
 
 def figure_text(figure: Figure) -> str:
+    """'about 15,000 workers', '60,000–70,000 rubles', 'thousands of workers' (as written); a derivation said."""
     def number(value: int | float) -> str:
         return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
+    qualifier = "" if figure.qualifier == "exactly" else figure.qualifier + " "
+    if figure.quantity is None:
+        return f"{qualifier}{figure.written} {figure.unit}"
     amount = number(figure.quantity)
     if figure.quantity_max is not None:
         amount += f"–{number(figure.quantity_max)}"
-    qualifier = "" if figure.qualifier == "exactly" else figure.qualifier + " "
-    return f"{qualifier}{amount} {figure.unit}"
+    derived = f" (derived: {figure.derived})" if figure.derived else ""
+    return f"{qualifier}{amount} {figure.unit}{derived}"
 
 
 def strongest_findings(findings: list[Finding], limit: int = 5) -> list[Finding]:

@@ -87,22 +87,43 @@ class Event(Strict):
 
 
 class Actor(Strict):
-    name: Line = Field(description="A person, agency, company or state, as the text names it.")
+    name: Line = Field(description="A person, agency, company or state, as the capture names it (it must occur "
+                                   "in the capture, unless named_by_analyst says why not).")
     role: Line = Field(description="What the text says this actor did.")
+    named_by_analyst: Line | None = Field(
+        default=None,
+        description="Only when the capture does not use this name: why the analyst identifies the actor so "
+                    "(e.g. the capture says 'the state'). Shown in the brief.")
 
 
 class Figure(Strict):
-    quantity: int | float = Field(ge=0, description="The number the text gives, without separators (15000).")
+    quantity: int | float | None = Field(
+        default=None, ge=0,
+        description="The number the passage gives, without separators (15000); it must appear in the passage, "
+                    "in digits or words, unless derived says how it was worked out.")
     quantity_max: int | float | None = Field(
-        default=None, ge=0, description="Upper end, when the text gives a range (60,000-70,000)."
-    )
+        default=None, ge=0, description="Upper end, when the text gives a range (60,000-70,000).")
+    written: Line | None = Field(
+        default=None,
+        description="Instead of quantity, for a number the source gives only in words: 'thousands', 'several "
+                    "hundred', as the passage writes it. Printed as written.")
     unit: Line = Field(description="What is counted, e.g. 'workers' or 'rubles per month'.")
     qualifier: Qualifier = Field(description="How the text hedges the number: exactly, about, nearly, up to, ...")
+    derived: Line | None = Field(
+        default=None,
+        description="Only when the passage does not write the quantity: how it was derived (a sum, a conversion). "
+                    "Shown in the brief beside the figure.")
 
     @model_validator(mode="after")
-    def _range_ordered(self) -> Figure:
-        if self.quantity_max is not None and self.quantity_max < self.quantity:
-            raise ValueError("quantity_max is smaller than quantity")
+    def _one_quantity(self) -> Figure:
+        if (self.quantity is None) == (self.written is None):
+            raise ValueError("give either quantity (a number) or written (a quantity in words, as the passage "
+                             "writes it), not both or neither")
+        if self.quantity_max is not None and (self.quantity is None or self.quantity_max < self.quantity):
+            raise ValueError("quantity_max is smaller than quantity" if self.quantity is not None
+                             else "quantity_max needs quantity")
+        if self.written is not None and self.derived is not None:
+            raise ValueError("derived explains a quantity; a quantity written in words is as the source writes it")
         return self
 
 

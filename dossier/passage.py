@@ -362,6 +362,17 @@ def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | Passage
                         () if kind == "exact" else folds_used(passage.strip(), as_written))
 
 
+def occurs(name: str, capture: CaptureText) -> bool:
+    """Whether a name occurs in the capture on word boundaries, under the passage check's normalisation."""
+    wanted = normalise(name)
+    start = capture.normalised.find(wanted) if wanted else -1
+    while start >= 0:
+        if cuts_a_token(capture, start, start + len(wanted)) is None:
+            return True
+        start = capture.normalised.find(wanted, start + 1)
+    return False
+
+
 def folds_used(passage: str, as_written: str) -> tuple[str, ...]:
     """The documented folds that make `passage` equal the capture's `as_written` text, in words."""
     both = passage + as_written

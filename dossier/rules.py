@@ -12,9 +12,10 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 
+from .figures import hedge_before, numbers_in, where_written, writes, writes_words
 from .loader import LoadedRecord
 from .models import BriefSettings, Catalog, Provision, Source
-from .passage import CaptureText, PassageMatch, PassageMiss, too_short, verify_passage
+from .passage import CaptureText, PassageMatch, PassageMiss, occurs, too_short, verify_passage
 from .problems import Problem, warning
 from .yaml_read import Document
 
@@ -180,6 +181,56 @@ def check_chain_ends_at_outlet(item: LoadedRecord, source: Source) -> list[Probl
     return [warning(item.doc.path, line, col,
                     f"reporting_chain ends with '{last}', but the source's outlet is '{source.outlet}'",
                     hint="The last link should be the outlet whose capture we hold.")]
+
+
+def check_figures(item: LoadedRecord, language: str) -> list[Problem]:
+    """Each figure's number is one the passage writes (or says how it was derived); hedges agree, as warnings."""
+    record, doc = item.record, item.doc
+    problems: list[Problem] = []
+    for index, figure in enumerate(record.figures):
+        loc = ("figures", index)
+        if figure.written is not None:
+            if not writes_words(record.passage, figure.written):
+                problems.append(doc.problem(loc + ("written",), f"figures.{index}.written '{figure.written}' is not "
+                                            "in the passage; give the quantity as the passage writes it"))
+            continue
+        for name, value in (("quantity", figure.quantity), ("quantity_max", figure.quantity_max)):
+            if value is None or figure.derived is not None:
+                continue
+            if not writes(record.passage, value, language):
+                written = ", ".join(n.text for n in numbers_in(record.passage, language)) or "no number"
+                problems.append(doc.problem(
+                    loc + (name,), f"figures.{index}.{name} {value:g} is not in the passage (it writes: {written})",
+                    hint="Give the number as the passage writes it; if you worked it out (a sum, a conversion), "
+                         "say how in `derived`."))
+        if figure.quantity is not None and figure.derived is None:
+            problems += _check_hedge(item, index, figure.qualifier, figure.quantity, language)
+    return problems
+
+
+def _check_hedge(item: LoadedRecord, index: int, qualifier: str, quantity: float, language: str) -> list[Problem]:
+    """A warning when the passage's own hedge ('as many as') says another qualifier than the record."""
+    places = where_written(item.record.passage, quantity, language)
+    hedged = [hedge_before(item.record.passage, place) for place in places]
+    if not places or any((h[0] if h else "exactly") == qualifier for h in hedged):
+        return []
+    said = hedged[0]
+    line, col = item.doc.position(("figures", index, "qualifier"))
+    what = f"'{said[1]} {places[0].text}' ({said[0]})" if said else f"'{places[0].text}' with no hedge (exactly)"
+    return [warning(item.doc.path, line, col, f"figures.{index}.qualifier is '{qualifier}', but the passage says "
+                    f"{what}")]
+
+
+def check_actors(item: LoadedRecord, capture: CaptureText) -> list[Problem]:
+    """Each actor is named as the capture names it, or the record says why the analyst names it otherwise."""
+    problems = []
+    for index, actor in enumerate(item.record.actors):
+        if actor.named_by_analyst is None and not occurs(actor.name, capture):
+            problems.append(item.doc.problem(
+                ("actors", index, "name"), f"actors.{index}.name '{actor.name}' does not occur in the capture",
+                hint="Name the actor as the capture does; if the capture names it otherwise (\"the state\"), say "
+                     "in named_by_analyst why you identify it so."))
+    return problems
 
 
 def check_passage(item: LoadedRecord, capture: CaptureText, capture_path: str,

@@ -101,6 +101,7 @@ def _validate(root: Path, today: dt.date) -> Validated:
                 result.problems += rules.check_source_known(item, result.sources)
             continue
         result.problems += rules.check_chain_ends_at_outlet(item, source)
+        result.problems += rules.check_figures(item, source.language)
         capture = captures.get(source.id)
         if capture is None:
             result.problems.append(
@@ -108,6 +109,7 @@ def _validate(root: Path, today: dt.date) -> Validated:
                                  "the passage cannot be verified against it")
             )
             continue
+        result.problems += rules.check_actors(item, capture)
         elsewhere = partial(_captures_with, captures=captures, sources=result.sources, own=source.id)
         outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}", elsewhere)
         result.problems += found

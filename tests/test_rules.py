@@ -202,6 +202,25 @@ CASES: dict[str, Case] = {
         replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
                 "passage: Many North Korean workers came to Russia on tourist visas."), VISAS, "passage:",
         "passage not found verbatim"),
+    # --- figures and actors against the passage and the capture (rules.check_figures, rules.check_actors)
+    "a figure is a number the passage writes": Case(
+        replace(WORKERS, "  - quantity: 15000\n", "  - quantity: 150000\n"), WORKERS, "quantity: 150000",
+        "figures.0.quantity 150000 is not in the passage (it writes: 15,000, 5)"),
+    "a range's upper end is in the passage too": Case(
+        replace(WORKERS, "  - quantity: 15000\n", "  - quantity: 15000\n    quantity_max: 16000\n"), WORKERS,
+        "quantity_max: 16000", "figures.0.quantity_max 16000 is not in the passage"),
+    "a quantity in words is in the passage": Case(
+        replace(WORKERS, "  - quantity: 15000\n", "  - written: thousands\n"), WORKERS, "written: thousands",
+        "figures.0.written 'thousands' is not in the passage"),
+    "a figure gives a quantity": Case(
+        replace(WORKERS, "  - quantity: 15000\n    unit: workers", "  - unit: workers"), WORKERS, "unit: workers",
+        "give either quantity (a number) or written"),
+    "the qualifier agrees with the passage's hedge": Case(
+        replace(WORKERS, "qualifier: about", "qualifier: up to"), WORKERS, "qualifier: up to",
+        "figures.0.qualifier is 'up to', but the passage says 'about 15,000' (about)", "warning"),
+    "an actor is named as the capture names it": Case(
+        replace(WORKERS, "figures:\n", "actors:\n  - name: NIS\n    role: the estimate's source\nfigures:\n"),
+        WORKERS, "name: NIS", "actors.0.name 'NIS' does not occur in the capture"),
     # --- the declared cut-off (rules.check_cutoff)
     "the cut-off is not in the future": Case(
         write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2099"\n'), "brief.yaml",
@@ -259,3 +278,11 @@ def test_a_missed_passage_names_the_capture_it_is_in(root: Path, tmp_path: Path)
     (problem,) = [p for p in result.problems if p.is_error]
     assert problem.message == "passage not found verbatim in seeds/002_403746959bcb0950.txt"
     assert problem.hint and "the passage is in seeds/other.txt (source 'fixture-other')" in problem.hint
+
+
+def test_a_derived_figure_or_an_analysts_name_is_accepted_with_its_reason(root: Path) -> None:
+    replace(WORKERS, "  - quantity: 15000\n", "  - quantity: 30000\n    derived: twice the 15,000 the passage gives\n")(
+        root)
+    replace(WORKERS, "figures:\n", "actors:\n  - name: NIS\n    role: the estimate's source\n"
+                                   "    named_by_analyst: the capture says South Korean intelligence\nfigures:\n")(root)
+    assert validate(root, today=dt.date(2026, 11, 23)).problems == []

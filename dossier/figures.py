@@ -1,0 +1,125 @@
+"""Figures against their passage: a number the brief prints must be a number the source writes.
+
+A passage writes numbers in digits ("15,000", "7,887", "60,000-70,000"), in digits
+with a scale word ("1.5 million"), or in words ("five hundred", "twenty-five").
+`numbers_in` finds every one of them with its value and place; number words are
+read by text2num, a maintained library, not by a table of our own. Vague
+quantities ("thousands of workers") have no value: a record gives them as
+`written` and they must occur in the passage as written.
+
+The words just before a number say how the source hedges it ("as many as 15,000"
+is "up to"); dossier/data/hedges.yaml lists them, and `hedge_before` reads them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from text_to_num import text2num
+
+from .yaml_read import parse_yaml
+
+SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# Plural scale words are vague quantities, not numbers: text2num would read "thousands" as 1000.
+_VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\b", re.IGNORECASE)
+_DIGITS = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
+    r"(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
+_WORD_LANGUAGES = {"en", "fr", "es", "pt", "de", "it", "nl"}  # text2num's languages
+MAX_NUMBER_WORDS = 8  # "one hundred and fifty-five thousand two hundred" is seven
+
+
+@dataclass(frozen=True)
+class WrittenNumber:
+    value: float
+    start: int  # where the passage writes it
+    text: str  # as the passage writes it
+
+
+def _plain(passage: str) -> str:
+    """The passage with compatibility digits read as digits (full-width ４ is 4); offsets unchanged."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in passage)
+
+
+def numbers_in(passage: str, language: str = "en") -> list[WrittenNumber]:
+    """Every number the passage writes, in digits, digits with a scale word, or words."""
+    text = _plain(passage)
+    found = []
+    masked = list(text)
+    for match in _DIGITS.finditer(text):
+        whole, decimals, scale = match.group(1), match.group(2), match.group(3)
+        value = float(re.sub(r"\D", "", whole) + (f".{decimals}" if decimals else ""))
+        if scale:
+            value *= SCALES[scale.lower()]
+        found.append(WrittenNumber(value, match.start(), match.group()))
+        masked[match.start():match.end()] = "#" * (match.end() - match.start())
+    primary = language.split("-")[0].lower()
+    if primary in _WORD_LANGUAGES:
+        found += _number_words("".join(masked), primary)
+    return sorted(found, key=lambda n: n.start)
+
+
+def _number_words(text: str, language: str) -> list[WrittenNumber]:
+    """Numbers written in words, read by text2num: the longest run of words it reads as one number."""
+    text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
+    words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+    found = []
+    index = 0
+    while index < len(words):
+        for end in range(min(len(words), index + MAX_NUMBER_WORDS), index, -1):
+            # Only words next to each other (separated by spaces) form one number.
+            if any(text[words[k].end():words[k + 1].start()].strip() for k in range(index, end - 1)):
+                continue
+            phrase = text[words[index].start():words[end - 1].end()]
+            try:
+                value = text2num(phrase.lower(), language)
+            except ValueError:
+                continue
+            found.append(WrittenNumber(float(value), words[index].start(), phrase))
+            index = end
+            break
+        else:
+            index += 1
+    return found
+
+
+def writes(passage: str, quantity: float, language: str = "en") -> bool:
+    """Whether the passage writes this number anywhere."""
+    return any(abs(n.value - quantity) <= 1e-9 * max(1.0, abs(quantity)) for n in numbers_in(passage, language))
+
+
+def where_written(passage: str, quantity: float, language: str = "en") -> list[WrittenNumber]:
+    return [n for n in numbers_in(passage, language) if abs(n.value - quantity) <= 1e-9 * max(1.0, abs(quantity))]
+
+
+def writes_words(passage: str, words: str) -> bool:
+    """Whether a quantity in words ('thousands', 'several hundred') occurs in the passage, as whole words."""
+    wanted = " ".join(words.split())
+    pattern = r"(?<!\w)" + re.escape(wanted).replace(r"\ ", r"\s+") + r"(?!\w)"
+    return re.search(pattern, passage, re.IGNORECASE) is not None
+
+
+@cache
+def hedges() -> dict[str, tuple[str, ...]]:
+    """dossier/data/hedges.yaml: qualifier -> the words that hedge a number so."""
+    raw = files("dossier").joinpath("data", "hedges.yaml").read_bytes()
+    doc, problems = parse_yaml(raw, "dossier/data/hedges.yaml")
+    if doc is None or not isinstance(doc.data, dict):
+        raise RuntimeError("dossier/data/hedges.yaml is broken: " + "; ".join(p.text() for p in problems))
+    return {str(k): tuple(str(w) for w in v) for k, v in doc.data.items()}
+
+
+def hedge_before(passage: str, number: WrittenNumber) -> tuple[str, str] | None:
+    """The qualifier the passage's own words give a number, and those words; None when it has none."""
+    before = " ".join(passage[max(0, number.start - 40):number.start].lower().split())
+    best: tuple[str, str] | None = None
+    for qualifier, phrases in hedges().items():
+        for phrase in phrases:
+            ends_here = re.search(r"(?:^|\W)" + re.escape(phrase) + r"\s*$", before)
+            if ends_here and (best is None or len(phrase) > len(best[1])):  # "as many as" over "as"
+                best = (qualifier, phrase)
+    return best
