@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.dates import PartialDate
-from dossier.passage import CaptureText, PassageMatch, too_short, verify_passage
+from dossier.passage import CaptureText, PassageMatch, occurs, too_short, verify_passage
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -233,6 +233,8 @@ def make_source(index: int, pool: list[str], rng: random.Random) -> tuple[Source
                   "        authors: The republication does not name the original's authors.",
                   "        published: The republication does not date the original.",
                   "        url: The republication shows no address for the original."]
+    entry += ["    retrieval:", f"      date: {q(CUTOFF)}", "      by: bench/run.py",
+              "      method: generated page text", "      unknown:", "        url: A generated capture has no address."]
     if unknown:
         entry += ["    unknown:"] + [f"      {k}: {v}" for k, v in unknown.items()]
     entry += [folded("notes", f"Synthetic capture {index} for the benchmark; outlet, title and byline are read "
@@ -295,8 +297,9 @@ def make_record(index: int, source: Source, provisions: list[str], verified: lis
     for n in numbers:
         figures.append(f"  - quantity: {n}\n    unit: {q('units as the passage counts them')}\n"
                        f"    qualifier: {rng.choice(['exactly', 'about', 'nearly', 'up to', 'at least', 'more than'])}")
-        if rng.random() < 0.2:
-            figures[-1] += f"\n    quantity_max: {n + rng.randint(1, 5000)}"
+        if rng.random() < 0.2:  # an upper end the passage does not write: the record says how it was derived
+            figures[-1] += (f"\n    quantity_max: {n + rng.randint(1, 5000)}\n"
+                            f"    derived: {q('an upper end the benchmark adds to exercise derived figures')}")
     corroborates = sorted(set(rng.sample(ids, min(len(ids), rng.choice([0, 0, 1, 1, 2]))))) if ids else []
     contradicts = ([rng.choice(ids)] if ids and rng.random() < 0.08 else [])
     contradicts = [c for c in contradicts if c not in corroborates]
@@ -309,7 +312,9 @@ def make_record(index: int, source: Source, provisions: list[str], verified: lis
     lines += ["event:", f"  date: {q(date)}" if date else
               "  date_note: The passage gives no date and the capture does not fix one.",
               f"  place: {q(rng.choice(PLACES))}"]
-    lines += ["actors:" + ("" if actors else " []")] + [f"  - name: {q(n)}\n    role: {q(r)}" for n, r in actors]
+    unnamed = f"\n    named_by_analyst: {q('a benchmark actor the capture does not name')}"
+    lines += ["actors:" + ("" if actors else " []")] + [
+        f"  - name: {q(n)}\n    role: {q(r)}" + ("" if occurs(n, source.text) else unnamed) for n, r in actors]
     lines += ["figures:" + ("" if figures else " []")] + figures
     lines += ["grading:", f"  reliability: {'ABCDEF'[index % 6]}", f"  credibility: {(index // 6) % 6 + 1}",
               f"  justification: {q(rng.choice(GRADE_REASONS))}"]

@@ -22,20 +22,15 @@ from .archive import sha256_of
 from .errors import ScaffoldError
 from .files import create_new, replace_file
 from .model_errors import validate_document
-from .models import UNKNOWABLE_FIELDS, Source
+from .models import ADDED_NOTE, NOT_GIVEN, UNKNOWABLE_FIELDS, Source
 from .yaml_read import Document, EvidenceLoader, parse_yaml
 from .yaml_write import entry_lines
 
 REGISTER = Path("seeds") / "sources.yaml"
-NOT_GIVEN = "not given when the source was added"
 ORIGINS = ("original reporting", "republication", "wire copy")
 REGISTER_HEADER = (
     "# Source register: one entry per archived capture in seeds/.\n"
     "# Only what each capture itself establishes is recorded; every empty field says why.\n"
-)
-ADDED_NOTE = (
-    "Registered with `dossier add-source`: outlet, title, authors, date and URL are as given on its command "
-    "line. Check them against the capture and say here how each was read off it."
 )
 _CAPTURE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 _NUMBERED = re.compile(r"^([0-9]+)_")
@@ -53,6 +48,12 @@ class SourceMetadata:
     origin: str = "original reporting"
     language: str = "en"
     original_outlet: str | None = None
+    title_unknown: str | None = None  # why the capture shows no headline, when it shows none
+    retrieved: str | None = None  # when the capture was taken
+    retrieved_by: str | None = None  # who or what took it
+    method: str | None = None  # how
+    retrieved_from: str | None = None  # the address it was taken from
+    url_seen: str | None = None  # "in the capture" or "given by the analyst"
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,13 @@ def _register_entry(source_id: str, capture: str, digest: str, meta: SourceMetad
         "language": meta.language,
         "origin": meta.origin,
     }
+    if meta.title is not None and not meta.title.strip():
+        raise ScaffoldError("--title is empty: give the headline as the capture shows it, or, when the capture shows "
+                            "none, say so with --title-unknown REASON")
+    if meta.title is None and not meta.title_unknown:
+        raise ScaffoldError("give --title (the headline as captured) or --title-unknown REASON")
+    if meta.title is not None and meta.title_unknown:
+        raise ScaffoldError("--title and --title-unknown exclude each other")
     if meta.origin == "republication":
         if not meta.original_outlet:
             raise ScaffoldError("origin 'republication' needs --original-outlet: the outlet that first published it")
@@ -218,9 +226,33 @@ def _register_entry(source_id: str, capture: str, digest: str, meta: SourceMetad
                              "unknown": dict.fromkeys(UNKNOWABLE_FIELDS, NOT_GIVEN)}
     elif meta.original_outlet:
         raise ScaffoldError("--original-outlet is only for --origin republication")
+    retrieval = _retrieval(meta)
+    if retrieval is not None:
+        entry["retrieval"] = retrieval
     entry["unknown"] = {name: NOT_GIVEN for name in UNKNOWABLE_FIELDS if entry[name] in (None, [])}
+    if meta.title_unknown:
+        entry["unknown"]["title"] = meta.title_unknown
+    if retrieval is None:
+        entry["unknown"]["retrieval"] = NOT_GIVEN
     entry["notes"] = ADDED_NOTE
     return entry
+
+
+def _retrieval(meta: SourceMetadata) -> dict[str, Any] | None:
+    """The collection record from what the analyst gave; None when nothing was given (recorded as unknown)."""
+    given = {"date": meta.retrieved, "by": meta.retrieved_by, "method": meta.method, "url": meta.retrieved_from}
+    if not any(given.values()):
+        return None
+    if meta.retrieved_from and not meta.url_seen:
+        raise ScaffoldError("--retrieved-from needs --url-seen: is the address shown in the capture, or only known "
+                            "to you?")
+    record: dict[str, Any] = {name: value for name, value in given.items() if value}
+    if meta.retrieved_from:
+        record["url_seen"] = meta.url_seen
+    unknown = {name: NOT_GIVEN for name, value in given.items() if not value}
+    if unknown:
+        record["unknown"] = unknown
+    return record
 
 
 def _check_entry(entry: dict[str, Any], today: dt.date) -> None:

@@ -145,7 +145,8 @@ def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None
 @ROOT_OPTION
 @click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--outlet", required=True, help="The site the capture was taken from, as it names itself.")
-@click.option("--title", required=True, help="The headline as captured.")
+@click.option("--title", help="The headline as captured.")
+@click.option("--title-unknown", metavar="REASON", help="Instead of --title, when the capture shows no headline: why.")
 @click.option("--authors", "--author", "authors", multiple=True, metavar="NAME",
               help="A byline as captured; repeat for each author. Leave out if the capture shows none.")
 @click.option("--published", metavar="DATE",
@@ -156,27 +157,41 @@ def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None
 @click.option("--original-outlet", metavar="OUTLET",
               help="With --origin republication: the outlet that first published the piece.")
 @click.option("--language", default="en", show_default=True, help="BCP 47 code of the capture's language.")
+@click.option("--retrieved", metavar="DATE", help="When you took the capture (YYYY-MM-DD).")
+@click.option("--retrieved-by", metavar="WHO", help="Who or what took it: your name, or a tool and its version.")
+@click.option("--method", help="How, e.g. 'page text copied from a browser'.")
+@click.option("--retrieved-from", metavar="URL", help="The address the capture was taken from.")
+@click.option("--url-seen", type=click.Choice(["in the capture", "given by the analyst"]),
+              help="With --retrieved-from: is that address shown in the capture itself?")
 @click.option("--id", "source_id", callback=_slug_option, metavar="ID",
               help="Id for the new source.  [default: outlet and first words of the title]")
-def add_source_command(root: Path, capture: Path, outlet: str, title: str, authors: tuple[str, ...],
-                       published: str | None, url: str | None, origin: str, original_outlet: str | None,
-                       language: str, source_id: str | None) -> None:
+def add_source_command(root: Path, capture: Path, outlet: str, title: str | None, title_unknown: str | None,
+                       authors: tuple[str, ...], published: str | None, url: str | None, origin: str,
+                       original_outlet: str | None, language: str, retrieved: str | None, retrieved_by: str | None,
+                       method: str | None, retrieved_from: str | None, url_seen: str | None,
+                       source_id: str | None) -> None:
     """Archive an article capture in seeds/ and register it; print the new source id.
 
     The file is copied byte for byte and its SHA-256 recorded in seeds/sources.yaml,
     as a new entry appended after the existing ones. Anything not given is recorded
-    as unknown with a reason. Refuses a capture that is already archived, and never
+    as unknown with a placeholder reason that `dossier validate` refuses until you
+    replace it with the real one, and the entry's notes must say how each field was
+    read off the capture. Refuses a capture that is already archived, and never
     overwrites a file (exit 1).
 
     \b
     Example:
       dossier add-source ~/captures/article.txt --outlet "Daily NK" \\
-        --title "The headline, as captured" --authors "A. Writer" --published 2024-03
+        --title "The headline, as captured" --authors "A. Writer" --published 2024-03 \\
+        --retrieved 2026-11-20 --retrieved-by "A. Analyst" --method "page text copied from a browser" \\
+        --retrieved-from https://example.org/article --url-seen "given by the analyst"
     """
     from .add_source import SourceMetadata, add_source
 
     meta = SourceMetadata(outlet=outlet, title=title, authors=authors, published=published, url=url,
-                          origin=origin, language=language, original_outlet=original_outlet)
+                          origin=origin, language=language, original_outlet=original_outlet,
+                          title_unknown=title_unknown, retrieved=retrieved, retrieved_by=retrieved_by, method=method,
+                          retrieved_from=retrieved_from, url_seen=url_seen)
     added = add_source(root, capture, meta, source_id)
     verb = "archived" if added.copied else "registered"
     click.echo(f"{verb} {added.capture} (SHA-256 {added.sha256[:16]}...) in seeds/sources.yaml as:", err=True)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .assemble import Dossier, Finding
 from .dates import PartialDate
-from .models import Actor, Figure, OriginalPublication, Provision, Source
+from .models import Actor, DateOnPage, Figure, OriginalPublication, Provision, Retrieval, Source
 
 SCHEMA_VERSION = 1
 
@@ -87,6 +87,8 @@ class SourceOut(Out):
     language: str
     origin: str
     original: OriginalPublication | None
+    retrieval: Retrieval | None = Field(description="When, by whom, how and from where the capture was taken.")
+    dates_on_page: list[DateOnPage] = Field(description="Dates the capture shows that are not the publication date.")
     unknown: dict[str, str]
     notes: str | None
 

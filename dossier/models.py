@@ -185,21 +185,53 @@ class Record(Strict):
 # --- Source register --------------------------------------------------------
 
 UNKNOWABLE_FIELDS = ("title", "authors", "published", "url")
+# What `dossier add-source` writes where the analyst gave nothing: `validate` refuses it until replaced.
+NOT_GIVEN = "not given when the source was added"
+ADDED_NOTE = (
+    "Registered with `dossier add-source`: outlet, title, authors, date and URL are as given on its command "
+    "line. Check them against the capture and say here how each was read off it."
+)
+PLACEHOLDERS = (NOT_GIVEN, ADDED_NOTE)
 
 
-def _check_unknowns(model: Source | OriginalPublication) -> None:
+def _check_unknowns(model: Source | OriginalPublication | Retrieval, fields: tuple[str, ...]) -> None:
     """An empty field must say why it is empty; a field with a value must not claim to be unknown."""
-    for name in UNKNOWABLE_FIELDS:
-        if not hasattr(model, name):
-            continue
+    for name in fields:
         empty = getattr(model, name) in (None, [])
         if empty and name not in model.unknown:
             raise ValueError(f"{name} is empty: add unknown.{name} with the reason it is not known")
         if not empty and name in model.unknown:
             raise ValueError(f"{name} has a value but unknown.{name} says it is unknown")
     for name in model.unknown:
-        if name not in UNKNOWABLE_FIELDS or not hasattr(model, name):
-            raise ValueError(f"unknown.{name}: only {', '.join(UNKNOWABLE_FIELDS)} can be marked unknown")
+        if name not in fields:
+            raise ValueError(f"unknown.{name}: only {', '.join(fields)} can be marked unknown")
+
+
+class Retrieval(Strict):
+    """When, by whom or what, how and from where a capture was taken: its collection record."""
+
+    date: PartialDate | None = Field(default=None, description="When the capture was taken, as precisely as known.")
+    by: Line | None = Field(default=None, description="Who or what took it: an analyst, or a tool and its version.")
+    method: Line | None = Field(
+        default=None, description="How, e.g. 'page text copied from a browser', 'WACZ made with browsertrix-crawler'.")
+    url: Line | None = Field(default=None, description="The address the capture was taken from.")
+    url_seen: Literal["in the capture", "given by the analyst"] | None = Field(
+        default=None, description="Whether that address is shown in the capture itself or known only to the analyst.")
+    unknown: dict[str, Line] = Field(default_factory=dict, description="Reason per field left empty.")
+
+    @model_validator(mode="after")
+    def _unknowns(self) -> Retrieval:
+        _check_unknowns(self, ("date", "by", "method", "url"))
+        if (self.url is None) != (self.url_seen is None):
+            raise ValueError("url and url_seen go together: say whether the address is shown in the capture")
+        return self
+
+
+class DateOnPage(Strict):
+    """A date the page shows that is not what a reader would take it for (a crawl date above an old article)."""
+
+    shown: Line = Field(description="The date as the capture shows it, e.g. 'October 03, 2023'.")
+    what: Line = Field(description="What it is, e.g. 'the date the page was crawled, not the publication date'.")
 
 
 class OriginalPublication(Strict):
@@ -214,7 +246,7 @@ class OriginalPublication(Strict):
 
     @model_validator(mode="after")
     def _unknowns(self) -> OriginalPublication:
-        _check_unknowns(self)
+        _check_unknowns(self, UNKNOWABLE_FIELDS)
         return self
 
 
@@ -236,12 +268,16 @@ class Source(Strict):
     original: OriginalPublication | None = Field(
         default=None, description="For a republication: the article it reproduces."
     )
+    retrieval: Retrieval | None = Field(
+        default=None, description="When, by whom, how and from where the capture was taken.")
+    dates_on_page: list[DateOnPage] = Field(
+        default_factory=list, description="Dates the capture shows that are not the publication date.")
     unknown: dict[str, Line] = Field(default_factory=dict, description="Reason per field left empty.")
     notes: Text | None = Field(default=None, description="How the metadata was read off the capture.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Source:
-        _check_unknowns(self)
+        _check_unknowns(self, (*UNKNOWABLE_FIELDS, "retrieval"))
         if self.origin == "republication" and self.original is None:
             raise ValueError("a republication must name its original")
         if self.origin != "republication" and self.original is not None:

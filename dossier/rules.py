@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from .figures import hedge_before, numbers_in, where_written, writes, writes_words
 from .loader import LoadedRecord
-from .models import BriefSettings, Catalog, Provision, Source
+from .models import PLACEHOLDERS, BriefSettings, Catalog, Provision, Source
 from .passage import CaptureText, PassageMatch, PassageMiss, occurs, too_short, verify_passage
 from .problems import Problem, warning
 from .yaml_read import Document
@@ -55,6 +55,33 @@ def check_register(sources: list[Source], doc: Document, today: dt.date) -> tupl
             if value is not None and value.is_future(today):
                 problems.append(doc.problem(loc + tuple(name.split(".")), f"{name} {value} is in the future"))
     return accepted, problems
+
+
+def check_placeholders(sources: list[Source], doc: Document) -> list[Problem]:
+    """What add-source wrote where the analyst gave nothing must be replaced before the source is used."""
+    problems = []
+    for index, source in enumerate(sources):
+        places: list[tuple[tuple[str | int, ...], str | None]] = [(("notes",), source.notes)]
+        places += [(("unknown", name), reason) for name, reason in source.unknown.items()]
+        if source.original:
+            places += [(("original", "unknown", name), reason) for name, reason in source.original.unknown.items()]
+        if source.retrieval:
+            places += [(("retrieval", "unknown", name), reason) for name, reason in source.retrieval.unknown.items()]
+        for loc, text in places:
+            if text is not None and " ".join(text.split()) in PLACEHOLDERS:
+                where = ".".join(map(str, loc))
+                problems.append(doc.problem(
+                    ("sources", index, *loc), f"{where} still holds the placeholder `dossier add-source` wrote",
+                    hint="Say how each field was read off the capture (notes), or why the capture does not "
+                         "establish it (unknown)."))
+    return problems
+
+
+def check_dates_on_page(index: int, source: Source, capture: CaptureText, doc: Document) -> list[Problem]:
+    """A date recorded as shown on the page is one the capture shows."""
+    return [doc.problem(("sources", index, "dates_on_page", n, "shown"),
+                        f"dates_on_page.{n}.shown '{date.shown}' does not occur in seeds/{source.capture}")
+            for n, date in enumerate(source.dates_on_page) if not occurs(date.shown, capture)]
 
 
 def check_catalog(catalog: Catalog, doc: Document) -> tuple[dict[str, Provision], list[Problem]]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from . import rules
 from .archive import open_captures, unregistered_captures
-from .loader import CATALOG, REGISTER, SETTINGS, load_input, load_records
-from .models import BriefSettings, Catalog, Provision, Record, Source
+from .loader import CATALOG, REGISTER, SETTINGS, Loaded, LoadedRecord, load_input, load_records
+from .models import BriefSettings, Catalog, Provision, Record, Register, Source
 from .passage import CaptureText, PassageMatch, verify_passage
 from .problems import Problem
 from .yaml_read import Document
@@ -77,44 +77,15 @@ def _validate(root: Path, today: dt.date) -> Validated:
     settings = load_input(root, SETTINGS)
     result.problems += register.problems + catalog.problems + found + settings.problems
     result.settings = settings.model
-
-    captures: dict[str, CaptureText] = {}
-    if register.model is not None and register.doc is not None:
-        accepted, found = rules.check_register(register.model.sources, register.doc, today)
-        result.sources = {source.id: source for _, source in accepted}
-        captures, opened = open_captures(root, accepted, register.doc)
-        result.problems += found + opened + unregistered_captures(root, register.model.sources)
+    captures = _check_register(root, register, result, today)
     if catalog.model is not None and catalog.doc is not None:
         result.catalog = catalog.model
         result.provisions, found = rules.check_catalog(catalog.model, catalog.doc)
         result.problems += found
-
     result.problems += rules.check_unique_ids(loaded)
     known_ids = {item.record.id for item in loaded}
     for item in loaded:
-        result.problems += rules.check_provisions(item, result.provisions, catalog.model is not None)
-        result.problems += rules.check_links(item, known_ids)
-        source = result.sources.get(item.record.source)
-        result.problems += rules.check_dates(item, source, today)
-        if source is None:
-            if register.model is not None:
-                result.problems += rules.check_source_known(item, result.sources)
-            continue
-        result.problems += rules.check_chain_ends_at_outlet(item, source)
-        result.problems += rules.check_figures(item, source.language)
-        capture = captures.get(source.id)
-        if capture is None:
-            result.problems.append(
-                item.doc.problem(("source",), f"the capture of source '{source.id}' failed its checks; "
-                                 "the passage cannot be verified against it")
-            )
-            continue
-        result.problems += rules.check_actors(item, capture)
-        elsewhere = partial(_captures_with, captures=captures, sources=result.sources, own=source.id)
-        outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}", elsewhere)
-        result.problems += found
-        if outcome is not None:
-            result.matches[item.record.id] = outcome
+        _check_record(item, known_ids, captures, result, today, register.model is not None, catalog.model is not None)
     if settings.model is not None and settings.doc is not None:
         result.problems += rules.check_cutoff(settings.model, settings.doc, loaded, register.doc,
                                               register.model.sources if register.model else [], today)
@@ -123,6 +94,48 @@ def _validate(root: Path, today: dt.date) -> Validated:
     docs = [d for d in (register.doc, catalog.doc, settings.doc) if d is not None] + [item.doc for item in loaded]
     result.version = content_version(docs, list(result.sources.values()))
     return result
+
+
+def _check_register(root: Path, register: Loaded[Register], result: Validated,
+                    today: dt.date) -> dict[str, CaptureText]:
+    """The register's own rules, then its captures opened and hashed; the captures' text by source id."""
+    if register.model is None or register.doc is None:
+        return {}
+    accepted, found = rules.check_register(register.model.sources, register.doc, today)
+    result.sources = {source.id: source for _, source in accepted}
+    captures, opened = open_captures(root, accepted, register.doc)
+    result.problems += found + opened + unregistered_captures(root, register.model.sources)
+    result.problems += rules.check_placeholders(register.model.sources, register.doc)
+    for index, entry in accepted:
+        if entry.id in captures:
+            result.problems += rules.check_dates_on_page(index, entry, captures[entry.id], register.doc)
+    return captures
+
+
+def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, CaptureText], result: Validated,
+                  today: dt.date, have_register: bool, have_catalog: bool) -> None:
+    """Every rule about one record: references, dates, its source, and its passage, figures and actors."""
+    result.problems += rules.check_provisions(item, result.provisions, have_catalog)
+    result.problems += rules.check_links(item, known_ids)
+    source = result.sources.get(item.record.source)
+    result.problems += rules.check_dates(item, source, today)
+    if source is None:
+        if have_register:
+            result.problems += rules.check_source_known(item, result.sources)
+        return
+    result.problems += rules.check_chain_ends_at_outlet(item, source)
+    result.problems += rules.check_figures(item, source.language)
+    capture = captures.get(source.id)
+    if capture is None:
+        result.problems.append(item.doc.problem(("source",), f"the capture of source '{source.id}' failed its checks; "
+                                                "the passage cannot be verified against it"))
+        return
+    result.problems += rules.check_actors(item, capture)
+    elsewhere = partial(_captures_with, captures=captures, sources=result.sources, own=source.id)
+    outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}", elsewhere)
+    result.problems += found
+    if outcome is not None:
+        result.matches[item.record.id] = outcome
 
 
 def _captures_with(passage: str, captures: dict[str, CaptureText], sources: dict[str, Source],

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from dossier.add_source import NOT_GIVEN
 from dossier.cli import cli
+from dossier.models import ADDED_NOTE, NOT_GIVEN
 from dossier.schema import MODELINE
 from dossier.validate import validate
 from dossier.yaml_read import parse_yaml
@@ -74,10 +74,10 @@ def test_add_source_archives_the_capture_byte_for_byte_and_registers_it(root: Pa
     assert (root / "seeds" / entry["capture"]).read_bytes() == ARTICLE.read_bytes()
     assert entry["capture"].startswith("003_") and entry["capture"].endswith(".txt")  # after the fixture's 002_
     assert entry["published"] == "2024-03" and entry["authors"] == ["A. Tester"]
-    assert entry["unknown"] == {"url": NOT_GIVEN}
+    assert entry["unknown"] == {"url": NOT_GIVEN, "retrieval": NOT_GIVEN}
     # The register grows by one block at the end; every earlier byte is as it was.
     assert (root / "seeds" / "sources.yaml").read_bytes().startswith(old_register)
-    assert validate(root).ok
+    assert placeholders_left(root) == ["unknown.url", "unknown.retrieval", "notes"]  # in the order of the lines
     assert not yamllint_problems(root / "seeds" / "sources.yaml")
 
 
@@ -88,9 +88,44 @@ def test_what_is_not_given_is_recorded_as_unknown_with_a_reason(root: Path) -> N
     entry = register(root)[-1]
     assert entry["id"] == "example-gazette-test-page"  # outlet and the first words of the title
     assert entry["authors"] == [] and entry["published"] is None and entry["url"] is None
-    assert set(entry["unknown"]) == {"authors", "published", "url"}
+    assert set(entry["unknown"]) == {"authors", "published", "url", "retrieval"}
     assert "Check them against the capture" in entry["notes"]
-    assert validate(root).ok
+    assert placeholders_left(root) == ["unknown.authors", "unknown.published", "unknown.url", "unknown.retrieval",
+                                       "notes"]
+    # Replaced with real reasons and notes, the entry validates.
+    path = root / "seeds" / "sources.yaml"
+    text = path.read_text(encoding="utf-8").replace(NOT_GIVEN, "the capture does not show it")
+    path.write_text(text.replace(ADDED_NOTE.split(": ")[0], "Read off the page"), encoding="utf-8")
+    assert validate(root).ok, [p.text() for p in validate(root).problems]
+
+
+def test_the_collection_record_is_kept_and_an_empty_title_refused(root: Path) -> None:
+    result = add_gazette(root, "--retrieved", "2026-11-20", "--retrieved-by", "A. Analyst", "--method",
+                         "page text copied from a browser", "--retrieved-from", "https://example.org/gazette",
+                         "--url-seen", "given by the analyst")
+    assert result.exit_code == 0, result.output
+    assert register(root)[-1]["retrieval"] == {
+        "date": "2026-11-20", "by": "A. Analyst", "method": "page text copied from a browser",
+        "url": "https://example.org/gazette", "url_seen": "given by the analyst"}
+    before = snapshot(root)
+    for args, message in ((["--title", ""], "--title is empty"), (["--title", "  "], "--title is empty"),
+                          (["--retrieved-from", "https://x.org"], "--retrieved-from needs --url-seen")):
+        other = root.parent / "other.txt"
+        other.write_text("Another capture.\n", encoding="utf-8")
+        assert_clean_failure(run("add-source", "--root", str(root), str(other), "--outlet", "O", "--title", "T",
+                                 *args), 1, message)
+    assert snapshot(root) == before
+    no_headline = run("add-source", "--root", str(root), str(root.parent / "other.txt"), "--outlet", "O",
+                      "--title-unknown", "the page shows no headline")
+    assert no_headline.exit_code == 0, no_headline.output
+    assert register(root)[-1]["unknown"]["title"] == "the page shows no headline"
+
+
+def placeholders_left(root: Path) -> list[str]:
+    """Which fields of the new entry still hold add-source's placeholders: the only problems validate reports."""
+    problems = [p for p in validate(root).problems if p.is_error]
+    assert all("still holds the placeholder" in p.message for p in problems), [p.text() for p in problems]
+    return [p.message.split(" still")[0] for p in problems]
 
 
 def test_add_source_refuses_a_capture_already_archived(root: Path, tmp_path: Path) -> None:
@@ -188,7 +223,7 @@ def test_metadata_that_yaml_would_misread_is_kept_exactly(root: Path) -> None:
     # A YAML 1.1 reader (PyYAML's default, yamllint) reads the same strings.
     plain = yaml.safe_load((root / "seeds" / "sources.yaml").read_text(encoding="utf-8"))["sources"][-1]
     assert (plain["outlet"], plain["title"], plain["authors"]) == ("no", "1e3", tricky)
-    assert validate(root).ok
+    assert placeholders_left(root)
 
 
 def test_a_crlf_register_stays_crlf(root: Path) -> None:

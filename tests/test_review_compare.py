@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dossier.cli import cli
+from dossier.models import ADDED_NOTE, NOT_GIVEN
 from dossier.review.markdown import code, fenced, md, word_diff
 
 from .conftest import FIXTURE_CAPTURE, FIXTURES, git
@@ -129,6 +130,12 @@ def test_sources_added_and_captures_edited(repo: Path) -> None:
     added = CliRunner().invoke(cli, ["add-source", "--root", str(repo), str(FIXTURES / "articles" / "example-gazette.txt"),
                                      "--outlet", "The Example Gazette", "--title", "Test page", "--id", "gazette"])
     assert added.exit_code == 0, added.output
+    placeholders = diff(repo, "base")
+    assert_clean(placeholders, 1)  # add-source's placeholders are to be replaced before the source is used
+    assert "notes still holds the placeholder" in placeholders.output
+    register = repo / "seeds" / "sources.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace(NOT_GIVEN, "the page does not show it")
+                        .replace(ADDED_NOTE.split(": ")[0], "Read off the page"), encoding="utf-8")
     result = diff(repo, "base")
     assert_clean(result, 0)
     sources = section(result.output, "### Sources added (1)")

@@ -37,6 +37,7 @@ SOURCE_ENTRY = """  - id: {id}
     unknown:
       authors: none shown
       url: none shown
+      retrieval: not recorded
 """
 
 
@@ -130,6 +131,15 @@ CASES: dict[str, Case] = {
     "unregistered capture": Case(
         write("seeds/stray.txt", b"not registered\n"), "seeds/stray.txt", "", "capture is not in the source register",
         "warning"),
+    "no placeholder is left": Case(
+        replace(REGISTER, "      url: the capture does not show the address", "      url: not given when the source "
+                "was added"), REGISTER, "url: not given", "unknown.url still holds the placeholder"),
+    "a date on the page is on the page": Case(
+        replace(REGISTER, "    unknown:\n", "    dates_on_page:\n      - shown: March 32, 2025\n        what: a date\n"
+                "    unknown:\n"), REGISTER, "March 32", "dates_on_page.0.shown 'March 32, 2025' does not occur"),
+    "retrieval: an address says where it was seen": Case(
+        append(REGISTER, "    retrieval:\n      url: https://example.org\n      unknown: {date: x, by: x, method: x}\n"),
+        REGISTER, "    retrieval:", "url and url_seen go together"),
     # --- the catalog (rules.check_catalog, models.Provision)
     "provision catalogued twice": Case(
         append(CATALOG, "  - id: 2397-OP8\n    resolution: 2397 (2017)\n    paragraph: \"8\"\n    title: Again\n"

@@ -103,7 +103,7 @@ def test_schema_flags_what_an_editor_should_underline() -> None:
     messages = " | ".join(e.message for e in validator.iter_errors(bad))
     assert "'3' is not one of [1, 2, 3, 4, 5, 6]" in messages
     assert "'sttaus' was unexpected" in messages
-    assert "-1 is less than the minimum of 0" in messages
+    assert "-1 is not valid under any of the given schemas" in messages  # a number >= 0, or nothing
 
 
 def test_schema_command_writes_and_checks_both_schemas(tmp_path: Path) -> None:

@@ -90,6 +90,12 @@ def test_an_analyst_goes_from_an_article_to_a_record_in_the_brief(checkout: Path
     assert archived.stdout == "example-gazette-test\n"
     assert any((checkout / "seeds" / p.name).read_bytes() == ARTICLE.read_bytes()
                for p in (checkout / "seeds").iterdir())
+    placeholders = run_in(checkout, validate)
+    assert placeholders.exit_code == 1 and "notes still holds the placeholder" in placeholders.output
+    entry_tail, filled = code_blocks(guide(), "yaml")
+    register = checkout / "seeds" / "sources.yaml"
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text[:text.rindex("    unknown:\n")] + entry_tail, encoding="utf-8")
 
     started = run_in(checkout, new)
     assert started.exit_code == 0, started.output
@@ -100,7 +106,6 @@ def test_an_analyst_goes_from_an_article_to_a_record_in_the_brief(checkout: Path
     assert unfinished.exit_code == 1
     assert f"evidence/{RECORD_ID}.yaml:" in unfinished.output and "passage: must not be blank" in unfinished.output
 
-    (filled,) = code_blocks(guide(), "yaml")
     path.write_text(filled, encoding="utf-8")
     finished = run_in(checkout, validate)
     assert finished.exit_code == 0, finished.output
