@@ -58,6 +58,19 @@ def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: ErrorDeta
         message = f"{where}: {message.removeprefix('Value error, ')}"
     elif kind == "string_pattern_mismatch":
         message = f"{where}: {_pattern_message(loc, err)}"
+    elif kind in ("model_type", "dict_type") and (sub := _model_at(model, loc)) is not None:
+        message, hint = _needs_fields(where, loc, sub)
+    elif kind == "literal_error":
+        message = _literal_message(where, loc, err)
+    elif kind == "string_type" and isinstance(err["input"], (int, float, bool)):
+        name = str(loc[-1]) if loc else where
+        what = "the date" if name in _DATE_FIELDS else "the text"
+        message = f'{where}: write {what} in quotes: {name}: "{_written(err["input"])}"'
+    elif kind in ("int_type", "float_type") and isinstance(err["input"], str) and _number_text(err["input"]):
+        message = f"{where}: write the number without quotes: {loc[-1] if loc else where}: {err['input'].strip()}"
+    elif kind == "list_type" and not isinstance(err["input"], list):
+        message = f"{where} is a list: write each item on a line of its own, starting with '- '"
+        hint = f"For example:\n{loc[-1] if loc else where}:\n  - {_short(err['input']).strip(chr(39))}"
     elif kind in ("string_type", "int_type", "bool_type", "float_type", "list_type", "dict_type", "model_type"):
         message = f"{where}: {message.lower()}, found {_describe(err['input'])} {_short(err['input'])}"
         if isinstance(err["input"], str) and kind in ("int_type", "float_type") and err["input"][:1].isdigit():
@@ -66,6 +79,65 @@ def _problem_from_pydantic(doc: Document, model: type[BaseModel], err: ErrorDeta
         message = f"{where}: {message}"
     line, col = doc.position(loc)
     return error(doc.path, line, col, message, hint)
+
+
+_DATE_FIELDS = {"date", "published", "adopted", "evidence_cutoff"}
+
+
+def _written(value: object) -> str:
+    """A scalar as the analyst typed it: true/false for booleans, not Python's True/False."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _number_text(value: str) -> bool:
+    return value.strip().replace(".", "", 1).isdigit()
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The nested model a location names, e.g. Grading at ('grading',), Figure at ('figures', 0)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _needs_fields(where: str, loc: Loc, sub: type[BaseModel]) -> tuple[str, str]:
+    """'grading has three lines: reliability, credibility, justification', with an example block as the hint."""
+    required = list(getattr(sub, "EXAMPLE_FIELDS", [name for name, info in sub.model_fields.items()
+                                                     if info.is_required()]))
+    lines = [f"{name}: {_example(sub.model_fields[name].annotation)}" for name in required]
+    if loc and isinstance(loc[-1], int):  # an item of a list of mappings, e.g. figures.0
+        block = [f"{loc[-2] if len(loc) > 1 else where}:"]
+        block += [("  - " if i == 0 else "    ") + line for i, line in enumerate(lines)]
+    else:
+        block = [f"{loc[-1] if loc else where}:"] + [f"  {line}" for line in lines]
+    count = {1: "one line", 2: "two lines", 3: "three lines", 4: "four lines"}.get(len(required),
+                                                                                  f"{len(required)} lines")
+    message = f"{where} has {count}: {', '.join(required)}, each on a line of its own"
+    return message, "As in:\n" + "\n".join(block)
+
+
+def _example(annotation: Any) -> str:
+    """A value to show in an example block: the first allowed value, or a placeholder in words."""
+    choices = [arg for arg in getattr(annotation, "__args__", ()) if isinstance(arg, (str, int))]
+    return str(choices[0]) if choices else "..."
+
+
+def _literal_message(where: str, loc: Loc, err: ErrorDetails) -> str:
+    """credibility: "3" -> write the number without quotes; anything else lists the allowed values."""
+    expected = err.get("ctx", {}).get("expected", "")
+    value = err["input"]
+    name = str(loc[-1]) if loc else where
+    if isinstance(value, str) and value.strip().isdigit() and value.strip() in expected:
+        return f"{where}: write the number without quotes: {name}: {value.strip()}"
+    return f"{where}: {_short(value)} is not allowed here; write one of {expected}"
 
 
 def _real_loc(data: Any, loc: tuple[str | int, ...]) -> Loc:

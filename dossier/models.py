@@ -8,7 +8,7 @@ descriptions double as the hover text an editor shows (see `dossier schema`).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -97,6 +97,9 @@ class Actor(Strict):
 
 
 class Figure(Strict):
+    # What an error message shows as the figure's usual lines (quantity or written is required, not both).
+    EXAMPLE_FIELDS: ClassVar[tuple[str, ...]] = ("quantity", "unit", "qualifier")
+
     quantity: int | float | None = Field(
         default=None, ge=0,
         description="The number the passage gives, without separators (15000); it must appear in the passage, "

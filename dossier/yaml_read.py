@@ -191,6 +191,9 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
         hint = None
         if "expected a single document" in message:
             message = "more than one YAML document (a '---' separator); one record per file"
+        elif found is not None and (text[found.index:found.index + 1] == "\t" or "tab character" in message):
+            message = "a tab character: indent with spaces, not tabs"
+            hint = "YAML does not allow tabs for indentation; most editors can turn them into spaces for you."
         elif "mapping values are not allowed" in message:
             hint = "A value containing ': ' needs quotes, or write it as a block scalar (key: >-)."
         return None, [error(display, line, col, f"YAML syntax: {message}", hint)]
