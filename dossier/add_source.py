@@ -20,13 +20,14 @@ import yaml
 
 from .archive import sha256_of
 from .errors import ScaffoldError
-from .files import create_new, replace_file
+from .files import create_new, replace_file, writer_lock
 from .model_errors import validate_document
 from .models import ADDED_NOTE, NOT_GIVEN, UNKNOWABLE_FIELDS, Source
 from .yaml_read import Document, EvidenceLoader, parse_yaml
 from .yaml_write import entry_lines
 
 REGISTER = Path("seeds") / "sources.yaml"
+INPUTS_LOCK = ".dossier.lock"  # held by every command that writes seeds/ or evidence/
 ORIGINS = ("original reporting", "republication", "wire copy")
 REGISTER_HEADER = (
     "# Source register: one entry per archived capture in seeds/.\n"
@@ -66,8 +67,18 @@ class AddedSource:
 
 def add_source(root: Path, capture_file: Path, meta: SourceMetadata, source_id: str | None = None,
                today: dt.date | None = None) -> AddedSource:
-    """Archive `capture_file` under seeds/ and append its entry to the register; return the new source."""
+    """Archive `capture_file` under seeds/ and append its entry to the register; return the new source.
+
+    The register is read, extended and replaced under the inputs lock, so concurrent runs take turns and
+    every one that reports success has landed.
+    """
     raw = _read_capture(capture_file)
+    with writer_lock(root / INPUTS_LOCK, "seeds/"):
+        return _archive(root, capture_file, raw, meta, source_id, today)
+
+
+def _archive(root: Path, capture_file: Path, raw: bytes, meta: SourceMetadata, source_id: str | None,
+             today: dt.date | None) -> AddedSource:
     digest = hashlib.sha256(raw).hexdigest()
     seeds = root / "seeds"
     register_path = root / REGISTER

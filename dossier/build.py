@@ -11,7 +11,7 @@ from .assemble import Selection, assemble
 from .dates import FORMATS, PartialDate
 from .errors import BuildError, RenderError, UsageError
 from .export import render_json
-from .files import write_atomically
+from .files import publish_outputs
 from .problems import format_report, summary_line
 from .render import render_html, render_pdf, template_folder
 from .validate import Validated, validate
@@ -39,17 +39,35 @@ def _option_date(name: str, value: str | None) -> PartialDate | None:
         raise UsageError(f"{name} {value!r}: {exc}") from None
 
 
+def check_out_folder(root: Path, out: Path) -> None:
+    """--out may not be the root, hold it, or lie in the evidence base or the package's templates."""
+    target, base = out.resolve(), root.resolve()
+    if target == base or base.is_relative_to(target):
+        raise UsageError(f"--out {out} would replace the evidence base itself; choose a folder of its own")
+    for name in PROTECTED:
+        if target.is_relative_to(base / name):
+            raise UsageError(f"--out {out} lies inside {name}/, which holds evidence; choose another folder")
+    if target.is_relative_to(template_folder().resolve()):
+        raise UsageError(f"--out {out} lies inside dossier's own templates; choose another folder")
+
+
 def source_date_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     return int(value) if value and value.isdigit() else None
 
 
 ALL_FORMATS = frozenset({"pdf", "html", "json"})
+OUTPUTS = frozenset(f"dossier.{kind}" for kind in ALL_FORMATS)
+PROTECTED = ("evidence", "seeds", "catalog")  # the evidence base: a build never writes into it
 
 
 def build_brief(root: Path, out: Path, selection: Selection | None = None,
                 formats: frozenset[str] | set[str] = ALL_FORMATS) -> BuildReport:
-    """Validate everything under root and write the chosen outputs into `out`, all or nothing."""
+    """Validate everything under root and write the chosen outputs into `out`, all or nothing.
+
+    `out` then holds exactly the formats asked for: one brief at a time, never a new HTML beside an old PDF.
+    """
+    check_out_folder(root, out)
     validated = validate(root)
     # The validated base lives until the end and forms no cycles: keep the collector from walking it
     # again and again while assembling and rendering (about 2 s of 10 s at 10,000 records).
@@ -81,7 +99,7 @@ def _assemble_and_write(out: Path, selection: Selection, formats: frozenset[str]
             files["dossier.pdf"] = render_pdf(html, dossier, folder)
     except RenderError as exc:
         raise BuildError(f"render failed, nothing written: {exc}") from None
-    written = write_atomically(files, out)
+    written = publish_outputs(files, out, OUTPUTS)
     warnings = sum(not p.is_error for p in validated.problems)
     summary = (f"{summary_line(len(validated.records), validated.problems)}; "
                f"brief {dossier.version}: {len(dossier.findings)} findings in {len(dossier.chapters)} chapters"

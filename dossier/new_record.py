@@ -17,8 +17,9 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
+from .add_source import INPUTS_LOCK
 from .errors import ScaffoldError
-from .files import create_new
+from .files import create_new, writer_lock
 from .models import SLUG_PATTERN, Record
 from .render import template_folder
 from .schema import MODELINE
@@ -33,14 +34,18 @@ def new_record(root: Path, source_id: str, record_id: str | None = None) -> Path
     """Write evidence/<id>.yaml, a commented skeleton citing `source_id`; never overwrites."""
     if record_id is not None and not is_slug(record_id):
         raise ScaffoldError(f"'{record_id}' is not a valid id; use lower-case letters, digits and single hyphens")
+    if not is_slug(source_id):  # it becomes part of a file name: never '../..' or a path, whatever a file says
+        raise ScaffoldError(f"'{source_id}' is not a valid source id; use lower-case letters, digits and single "
+                            "hyphens")
     source = _registered_source(root, source_id)
     folder = root / "evidence"
-    record_id = record_id or _free_record_id(folder, source_id)
-    path = folder / f"{record_id}.yaml"
-    if path.exists():
-        raise ScaffoldError(f"evidence/{path.name} already exists; nothing was written (choose another --id)")
-    folder.mkdir(parents=True, exist_ok=True)
-    create_new(path, skeleton(record_id, source_id, str(source.get("outlet") or "")).encode("utf-8"))
+    with writer_lock(root / INPUTS_LOCK, "evidence/"):
+        record_id = record_id or _free_record_id(folder, source_id)
+        path = folder / f"{record_id}.yaml"
+        if path.exists():
+            raise ScaffoldError(f"evidence/{path.name} already exists; nothing was written (choose another --id)")
+        folder.mkdir(parents=True, exist_ok=True)
+        create_new(path, skeleton(record_id, source_id, str(source.get("outlet") or "")).encode("utf-8"))
     return path
 
 

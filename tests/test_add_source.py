@@ -43,8 +43,12 @@ def register(root: Path) -> list[dict]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes: 'nothing was written' means this is unchanged."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file under root with its bytes: 'nothing was written' means this is unchanged.
+
+    The writers' lock file (.dossier.lock, git-ignored, empty) is no input and is left out.
+    """
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".dossier.lock"}
 
 
 def yamllint_problems(path: Path) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from dossier.build import build_brief, parse_selection
@@ -269,9 +269,10 @@ def test_two_builds_are_byte_identical(shipped: Path, tmp_path: Path) -> None:
 
 def test_source_date_epoch_sets_the_creation_date(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
-    build_brief(root, tmp_path, formats={"json", "html"})
-    assert json.loads((tmp_path / "dossier.json").read_text())["created"] == "2023-11-14"
-    assert '<meta name="dcterms.created" content="2023-11-14">' in (tmp_path / "dossier.html").read_text()
+    out = tmp_path / "out"
+    build_brief(root, out, formats={"json", "html"})
+    assert json.loads((out / "dossier.json").read_text())["created"] == "2023-11-14"
+    assert '<meta name="dcterms.created" content="2023-11-14">' in (out / "dossier.html").read_text()
 
 
 def test_invalid_evidence_is_refused_and_the_last_brief_is_kept(root: Path, tmp_path: Path) -> None:
@@ -344,3 +345,52 @@ def test_unknown_provision_in_selection_is_an_error(root: Path, tmp_path: Path) 
 def test_parse_selection_keeps_partial_dates() -> None:
     selection = parse_selection(("2397-OP8",), "2024", "2024-06", None)
     assert (str(selection.since), str(selection.until)) == ("2024", "2024-06")
+
+
+# --- the output folder: one brief at a time, never the evidence, every failure a one-line message --------
+
+
+def run_build(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["build", "--root", str(root), *args])
+
+
+def test_a_build_leaves_only_the_formats_it_wrote(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_build(root, "--out", str(out), "--formats", "pdf,html,json").exit_code == 0
+    assert run_build(root, "--out", str(out), "--formats", "html,json").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["dossier.html", "dossier.json"]
+
+
+@pytest.mark.parametrize("inside", ["seeds", "evidence", "catalog", "evidence/sub", "."])
+def test_out_never_lies_in_the_evidence_base(root: Path, inside: str) -> None:
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    result = run_build(root, "--out", str(root / inside), "--formats", "json")
+    assert result.exit_code == 2 and "choose" in result.output, result.output
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("case, message", [
+    ("under a file", "is a file, not a folder"),
+    ("/dev/null", "not a folder of its own"),
+    ("a 300-character name", "File name too long"),
+    ("read-only parent", "Permission denied"),
+])
+def test_an_output_folder_that_cannot_be_written_is_one_line_exit_1(root: Path, tmp_path: Path, case: str,
+                                                                      message: str) -> None:
+    if case == "under a file":
+        (tmp_path / "file").write_text("x")
+        out = tmp_path / "file" / "out"
+    elif case == "/dev/null":
+        out = Path("/dev/null")
+    elif case == "a 300-character name":
+        out = tmp_path / ("x" * 300)
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root ignores folder permissions")
+        parent = tmp_path / "locked"
+        parent.mkdir(mode=0o500)
+        out = parent / "out"
+    result = run_build(root, "--out", str(out), "--formats", "json")
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) <= 2  # the message, and at most the summary line
