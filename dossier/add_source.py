@@ -21,6 +21,7 @@ import yaml
 from .archive import sha256_of
 from .errors import ScaffoldError
 from .files import create_new, replace_file, writer_lock
+from .inputs import Refused, read_input
 from .model_errors import validate_document
 from .models import ADDED_NOTE, NOT_GIVEN, UNKNOWABLE_FIELDS, Source
 from .yaml_read import Document, EvidenceLoader, parse_yaml
@@ -111,9 +112,9 @@ def _archive(root: Path, capture_file: Path, raw: bytes, meta: SourceMetadata, s
 
 def _read_capture(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScaffoldError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raw = read_input(path, None, "argument")
+    except Refused as exc:
+        raise ScaffoldError(f"{path} {exc}") from None
     if not raw.strip():
         raise ScaffoldError(f"{path} is empty; archive the article's text")
     try:

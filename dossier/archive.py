@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .inputs import Refused, read_input
 from .models import Source
 from .passage import CaptureText
 from .problems import Problem, warning
@@ -33,10 +34,11 @@ def open_captures(root: Path, sources: list[tuple[int, Source]], doc: Document) 
     for index, source in sources:
         loc = ("sources", index)
         path = root / "seeds" / source.capture
-        if not path.is_file():
-            problems.append(doc.problem(loc + ("capture",), f"capture file seeds/{source.capture} does not exist"))
+        try:
+            raw = read_input(path, root, "capture")
+        except Refused as exc:
+            problems.append(doc.problem(loc + ("capture",), f"capture file seeds/{source.capture} {exc}"))
             continue
-        raw = path.read_bytes()
         actual = hashlib.sha256(raw).hexdigest()  # the bytes just read: each capture is read once
         if actual != source.sha256:
             problems.append(

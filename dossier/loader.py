@@ -7,6 +7,7 @@ follow exactly the same path from bytes to a model or to positioned problems.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -29,14 +30,15 @@ class InputFile(Generic[M]):
     model: type[M]
     top: str  # what the top level must be, in words, for the error when it is not
     missing: str | None  # the error when the file is absent; None when the file is optional
+    kind: str  # its size limit in inputs.LIMITS
 
 
 REGISTER = InputFile("seeds/sources.yaml", Register, "a mapping with a 'sources' list",
-                     "the source register seeds/sources.yaml is missing")
+                     "the source register seeds/sources.yaml is missing", "register")
 CATALOG = InputFile("catalog/provisions.yaml", Catalog, "a mapping with 'resolutions' and 'provisions'",
-                    "the provisions catalog is missing")
+                    "the provisions catalog is missing", "catalog")
 # brief.yaml is optional: without it the brief uses neutral defaults and a derived cut-off.
-SETTINGS = InputFile("brief.yaml", BriefSettings, "a mapping of fields", None)
+SETTINGS = InputFile("brief.yaml", BriefSettings, "a mapping of fields", None, "settings")
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,10 @@ class Loaded(Generic[M]):
     problems: list[Problem]
 
 
-def load_document(path: Path, display: str, model: type[M], top: str = "a mapping of fields") -> Loaded[M]:
+def load_document(path: Path, display: str, model: type[M], top: str = "a mapping of fields",
+                  root: Path | None = None, kind: str = "record") -> Loaded[M]:
     """Read one YAML file and validate it against `model`; every failure is a positioned problem."""
-    doc, problems = read_yaml(path, display)
+    doc, problems = read_yaml(path, display, root, kind)
     if doc is None:
         return Loaded(None, None, problems)
     value, problems = validate_document(doc, model, top)
@@ -60,9 +63,9 @@ def load_document(path: Path, display: str, model: type[M], top: str = "a mappin
 def load_input(root: Path, kind: InputFile[M]) -> Loaded[M]:
     """Load one of the single-file inputs named in the table above."""
     path = root / kind.path
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Loaded(None, None, [error(kind.path, 1, 1, kind.missing)] if kind.missing else [])
-    return load_document(path, kind.path, kind.model, kind.top)
+    return load_document(path, kind.path, kind.model, kind.top, root, kind.kind)
 
 
 @dataclass
@@ -78,9 +81,19 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
-    paths = sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=lambda p: p.name)
+    paths = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith("."):
+            continue  # hidden files (an editor's swap file, .gitkeep) are not records
+        if path.suffix != ".yaml" or path.is_dir():
+            what = "a folder" if path.is_dir() and not path.is_symlink() else f"named {path.name}"
+            problems.append(error(f"evidence/{path.name}", 1, 1, f"evidence/{path.name} is {what}; records are "
+                                  "files named <id>.yaml directly in evidence/, so it is not read",
+                                  hint="Move or rename it (a record's file name is its id plus .yaml)."))
+            continue
+        paths.append(path)
     for path in paths:
-        result = load_document(path, f"evidence/{path.name}", Record)
+        result = load_document(path, f"evidence/{path.name}", Record, root=root)
         problems += result.problems
         if result.model is None or result.doc is None:
             continue

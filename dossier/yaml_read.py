@@ -23,9 +23,10 @@ from typing import Any, ClassVar
 
 import yaml
 
+from .inputs import LIMITS, MiB, Refused, read_input
 from .problems import Problem, error
 
-MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64  # nesting deeper than this is refused before parsing (a record needs about 4 levels)
 
 _START = yaml.Mark("", 0, 0, 0, "", 0)  # where an error without a position is reported: 1:1
 
@@ -147,22 +148,20 @@ class Document:
         return error(self.path, line, col, message, hint)
 
 
-def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML file, or explain with a position why it cannot be parsed."""
+def read_yaml(path: Path, display: str, root: Path | None = None,
+              kind: str = "record") -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file, or explain with a position why it cannot be parsed (or is not read at all)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [error(display, 1, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")]
-    return parse_yaml(raw, display)
+        raw = read_input(path, root, kind)
+    except Refused as exc:
+        return None, [error(display, 1, 1, f"{display} {exc}")]
+    return parse_yaml(raw, display, LIMITS[kind])
 
 
-def parse_yaml(raw: bytes, display: str) -> tuple[Document | None, list[Problem]]:
+def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple[Document | None, list[Problem]]:
     """Parse YAML bytes from anywhere (a file, `git show`) under exactly the rules `read_yaml` applies."""
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [error(display, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MiB)")]
+    if len(raw) > limit:
+        return None, [error(display, 1, 1, f"file is {len(raw):,} bytes; the limit is {limit:,} ({limit // MiB} MiB)")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -174,6 +173,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[Document | None, list[Problem]
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
+        _check_nesting(text)
         if "&" in text or "*" in text:
             _reject_anchors(text)
         data = _load(text)
@@ -256,6 +256,30 @@ def _plain(node: yaml.Node) -> Any:
         if tag == _FLOAT and _FLOAT_RE.match(value):
             return float(value)
     raise _NotPlain
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything recursive parses it (deep nesting crashes parsers).
+
+    A cheap bound first: nesting cannot be deeper than the deepest indentation plus the dashes on one line plus
+    the flow brackets. Only a file that could exceed the limit is scanned, token by token, which the C scanner
+    does without recursion.
+    """
+    lines = text.splitlines() or [""]
+    bound = max(len(line) - len(line.lstrip(" -")) for line in lines) + text.count("[") + text.count("{")
+    if bound <= MAX_DEPTH:
+        return
+    depth = 0
+    for token in yaml.scan(text, Loader=_BaseLoader):
+        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                              yaml.FlowSequenceStartToken)):
+            depth += 1
+        elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            depth -= 1
+        if depth > MAX_DEPTH:
+            mark = token.start_mark
+            raise LoadError(f"nested more than {MAX_DEPTH} levels deep; a record needs a handful", mark.line,
+                            mark.column, hint="Deep nesting is refused before parsing: it can crash YAML parsers.")
 
 
 def _reject_anchors(text: str) -> None:

@@ -81,7 +81,7 @@ def test_oversized_file_is_refused(root: Path) -> None:
     result = run_validate(root)
     assert result.exit_code == 1
     size = big.stat().st_size
-    assert f"evidence/huge.yaml:1:1: error: file is {size:,} bytes; the limit is 1,048,576 (1 MiB)" in result.output
+    assert f"evidence/huge.yaml:1:1: error: evidence/huge.yaml is {size:,} bytes; the limit for a record file is 1,048,576 (1 MiB)" in result.output
 
 
 def test_all_problems_are_reported_at_once_sorted(root: Path) -> None:

@@ -6,11 +6,13 @@ so the reviewer's working tree is never touched.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ReviewError
+from ..inputs import Refused, read_input
 
 REGISTER = "seeds/sources.yaml"
 CATALOG = "catalog/provisions.yaml"
@@ -40,16 +42,23 @@ def is_input(path: str) -> bool:
 
 
 def working_tree(root: Path) -> Snapshot:
-    """The inputs as they are on disk now, committed or not: what `dossier validate` would check."""
+    """The inputs as they are on disk now, committed or not: what `dossier validate` would check.
+
+    Read as validate reads them (regular files inside the root, bounded); what cannot be read is left out
+    here, and the validation of the working tree reports it.
+    """
     files: dict[str, bytes] = {}
-    for folder in ("evidence", "seeds"):
-        if (root / folder).is_dir():
-            for path in sorted((root / folder).iterdir()):
-                if path.is_file() and is_input(f"{folder}/{path.name}"):
-                    files[f"{folder}/{path.name}"] = path.read_bytes()
-    for name in (CATALOG, SETTINGS):
-        if (root / name).is_file():
-            files[name] = (root / name).read_bytes()
+    paths = [f"{folder}/{path.name}" for folder in ("evidence", "seeds") if (root / folder).is_dir()
+             for path in sorted((root / folder).iterdir())] + [CATALOG, SETTINGS]
+    for name in paths:
+        if not is_input(name) or not os.path.lexists(root / name):
+            continue
+        kind = "capture" if name.startswith("seeds/") and name != REGISTER else \
+            {REGISTER: "register", CATALOG: "catalog", SETTINGS: "settings"}.get(name, "record")
+        try:
+            files[name] = read_input(root / name, root, kind)
+        except Refused:
+            continue
     return Snapshot(WORKING_TREE, files)
 
 
