@@ -464,7 +464,8 @@ def last_line(output: str) -> str:
 
 
 def bench_size(records: int, args: argparse.Namespace, workdir: Path) -> dict:
-    from dossier.render import PDF_VARIANT, template_folder
+    from dossier.render import PDF_VARIANT
+    from dossier.resources import template_folder
 
     root = workdir / f"base-{records}"
     base = generate(root, records, args.seed)

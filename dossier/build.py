@@ -13,7 +13,8 @@ from .errors import BuildError, RenderError, UsageError
 from .export import render_json
 from .files import publish_outputs
 from .problems import format_report, summary_line
-from .render import render_html, render_pdf, template_folder
+from .render import render_html, render_pdf
+from .resources import template_folder
 from .validate import Validated, validate
 
 

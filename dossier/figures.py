@@ -17,10 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from text_to_num import text2num
 
+from .resources import data_file
 from .yaml_read import parse_yaml
 
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
@@ -106,7 +106,7 @@ def writes_words(passage: str, words: str) -> bool:
 @cache
 def hedges() -> dict[str, tuple[str, ...]]:
     """dossier/data/hedges.yaml: qualifier -> the words that hedge a number so."""
-    raw = files("dossier").joinpath("data", "hedges.yaml").read_bytes()
+    raw = data_file("hedges.yaml")
     doc, problems = parse_yaml(raw, "dossier/data/hedges.yaml")
     if doc is None or not isinstance(doc.data, dict):
         raise RuntimeError("dossier/data/hedges.yaml is broken: " + "; ".join(p.text() for p in problems))

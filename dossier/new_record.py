@@ -21,7 +21,7 @@ from .add_source import INPUTS_LOCK
 from .errors import ScaffoldError
 from .files import create_new, writer_lock
 from .models import SLUG_PATTERN, Record
-from .render import template_folder
+from .resources import template_folder
 from .schema import MODELINE
 from .yaml_read import read_yaml
 from .yaml_write import yaml_scalar

@@ -8,6 +8,7 @@ problems instead of raising, so that one run reports all of them at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -31,19 +32,32 @@ class Problem:
         return self.severity == "error"
 
     def text(self) -> str:
-        """Render as `path:line:col: severity: message`, the compiler convention editors understand."""
-        out = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """Render as `path:line:col: severity: message`, the compiler convention editors understand.
+
+        Control characters from the inputs (a capture's terminal escape sequences, NUL) are shown as escapes,
+        never sent to the terminal as they are.
+        """
+        out = f"{inert(self.path)}:{self.line}:{self.col}: {self.severity}: {inert(self.message)}"
         if self.hint:
-            out += "\n" + "\n".join("    " + line for line in self.hint.splitlines())
+            out += "\n" + "\n".join("    " + inert(line) for line in self.hint.splitlines())
         return out
 
     def github(self) -> str:
         """Render as a GitHub Actions workflow command, which annotates the changed line in a PR."""
-        message = self.message + (f" ({self.hint})" if self.hint else "")
+        message = inert(self.message + (f" ({self.hint})" if self.hint else ""), keep="\n")
         return (
             f"::{self.severity} file={_gh_property(self.path)},line={self.line},"
             f"col={self.col}::{_gh_data(message)}"
         )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str, keep: str = "") -> str:
+    """Text safe to print in a terminal: control characters (and bidirectional overrides) as visible escapes."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else m.group().encode("unicode_escape").decode(),
+                        text)
 
 
 def error(path: str, line: int, col: int, message: str, hint: str | None = None) -> Problem:

@@ -9,7 +9,6 @@ cannot make the renderer fetch `file:///etc/passwd` or anything on the network.
 from __future__ import annotations
 
 import logging
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,17 +22,6 @@ from .dates import display_date
 from .errors import RenderError
 
 PDF_VARIANT = "pdf/a-3b"
-
-
-def template_folder() -> Path:
-    """The templates, stylesheets and fonts shipped inside the package, as package data.
-
-    WeasyPrint reads the fonts as files, so the folder must be on the file system (any installed wheel is).
-    """
-    folder = files("dossier").joinpath("templates")
-    if not isinstance(folder, Path) or not folder.is_dir():
-        raise RenderError(f"the package's templates are not a folder on disk ({folder}); reinstall dossier")
-    return folder
 
 
 def jinja_environment(folder: Path) -> jinja2.Environment:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from pydantic import BaseModel
 
 from .figures import hedge_before, numbers_in, where_written, writes, writes_words
+from .glyphs import undrawable
 from .loader import LoadedRecord
 from .models import PLACEHOLDERS, BriefSettings, Catalog, Provision, Source
 from .passage import CaptureText, PassageMatch, PassageMiss, occurs, too_short, verify_passage
@@ -257,6 +260,36 @@ def check_actors(item: LoadedRecord, capture: CaptureText) -> list[Problem]:
                 ("actors", index, "name"), f"actors.{index}.name '{actor.name}' does not occur in the capture",
                 hint="Name the actor as the capture does; if the capture names it otherwise (\"the state\"), say "
                      "in named_by_analyst why you identify it so."))
+    return problems
+
+
+def texts_in(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string in a model, with where it is: what the brief may print."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from texts_in(getattr(value, name), (*loc, name))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from texts_in(item, (*loc, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts_in(item, (*loc, str(key)))
+
+
+def check_drawable(doc: Document, model: BaseModel, base: tuple[str | int, ...] = ()) -> list[Problem]:
+    """Every text the brief prints is one its fonts can draw, without control characters or NUL."""
+    problems = []
+    for loc, text in texts_in(model):
+        bad = undrawable(text)
+        if bad:
+            where = ".".join(map(str, (*base, *loc)))
+            problems.append(doc.problem(
+                (*base, *loc), f"{where} has characters the brief cannot print: {', '.join(bad[:3])}"
+                + (f" and {len(bad) - 3} more" if len(bad) > 3 else ""),
+                hint="The brief's fonts (dossier/templates/fonts) have no glyph for them, or they are control "
+                     "characters; write the text without them, or in a script the fonts cover."))
     return problems
 
 

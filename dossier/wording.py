@@ -7,10 +7,10 @@ code that decides which sentence applies.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from .resources import data_file
 from .yaml_read import parse_yaml
 
 
@@ -56,7 +56,7 @@ class Wording(_Data):
 @cache
 def wording() -> Wording:
     """The package's wording file, read once (it is package data, the same for every brief)."""
-    raw = files("dossier").joinpath("data", "wording.yaml").read_bytes()
+    raw = data_file("wording.yaml")
     doc, problems = parse_yaml(raw, "dossier/data/wording.yaml")
     if doc is None:
         raise RuntimeError("dossier/data/wording.yaml is broken: " + "; ".join(p.text() for p in problems))

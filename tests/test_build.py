@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from dossier.build import build_brief, parse_selection
 from dossier.cli import cli
 from dossier.errors import BuildError
-from dossier.render import template_folder
+from dossier.resources import template_folder
 from dossier.validate import validate
 
 from .conftest import REPO

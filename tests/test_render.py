@@ -12,7 +12,8 @@ import pytest
 from dossier.assemble import assemble
 from dossier.build import build_brief
 from dossier.errors import BuildError, RenderError
-from dossier.render import _fetcher_class, render_html, render_pdf, template_folder
+from dossier.render import _fetcher_class, render_html, render_pdf
+from dossier.resources import template_folder
 from dossier.validate import validate
 
 PAYLOADS = ['<script>alert("x")</script>', '<img src="file:///etc/passwd">', "{{ 7*7 }}",

@@ -196,7 +196,9 @@ def test_input_text_cannot_reshape_the_summary(repo: Path) -> None:
     entry = next(out for out in result.output.splitlines() if out.startswith("- `fixture-hostile`: "))
     title = entry.removeprefix("- `fixture-hostile`: ")
     assert title == md(hostile)
-    assert not re.search(r"(?<!\\)[<>\[\]|@*`]", title), "every character that could format is escaped"
+    outside_code = re.sub(r"`[^`]*`", "", title)  # code spans are inert: no formatting, links or mentions
+    assert not re.search(r"(?<!\\)[<>\[\]|@*`]", outside_code), "every character that could format is escaped"
+    assert "`https://evil.example`" in title and "`@maintainer`" in title
 
 
 def test_a_provision_id_cannot_split_a_table_cell(repo: Path) -> None:
@@ -209,7 +211,11 @@ def test_a_provision_id_cannot_split_a_table_cell(repo: Path) -> None:
 
 
 def test_markdown_helpers() -> None:
-    assert md("a <b> [c](d) | e_f *g* `h` ~i~ &j @k\n  l") == r"a \<b\> \[c\](d) \| e\_f \*g\* \`h\` \~i\~ \&j \@k l"
+    assert md("a <b> [c](d) | e_f *g* `h` ~i~ &j @k\n  l") == r"a \<b\> \[c\](d) \| e\_f \*g\* \`h\` \~i\~ \&j `@k` l"
+    # What GitHub would autolink even escaped (addresses, issue references, mentions, emoji, commits): code spans.
+    assert md("see https://x.example/a), #12, org/repo#3, GH-4, :rocket: and 0a1b2c3d") == (
+        "see `https://x.example/a`), `#12`, `org/repo#3`, `GH-4`, `:rocket:` and `0a1b2c3d`")
+    assert md("the defaced page") == "the defaced page"  # a word of hex letters is no commit
     assert code("a`b") == "`a'b`"
     assert fenced("x ```` y").startswith("`````text\n")
     assert word_diff("one two three", "one two  three") == "only spaces or line breaks changed"

@@ -231,6 +231,20 @@ CASES: dict[str, Case] = {
     "an actor is named as the capture names it": Case(
         replace(WORKERS, "figures:\n", "actors:\n  - name: NIS\n    role: the estimate's source\nfigures:\n"),
         WORKERS, "name: NIS", "actors.0.name 'NIS' does not occur in the capture"),
+    # --- what the brief prints, it can draw (rules.check_drawable)
+    "Hangul the fonts cannot draw": Case(
+        replace(WORKERS, "title: About 15,000", "title: 국가정보원 says about 15,000"), WORKERS, "title:",
+        "title has characters the brief cannot print: U+AD6D 국 (HANGUL SYLLABLE GUG)"),
+    "an emoji": Case(
+        replace(WORKERS, "  place: Russia", "  place: Russia \U0001F1F7\U0001F1FA"), WORKERS, "place:",
+        "event.place has characters the brief cannot print: U+1F1F7"),
+    "a control character": Case(
+        replace(WORKERS, "title: About 15,000 North Korean workers sent to Russia",
+                'title: "About 15,000 North Korean workers\\a sent"'), WORKERS, "title:",
+        "title has characters the brief cannot print: U+0007 (a control character)"),
+    "NUL": Case(
+        replace(REGISTER, "    outlet: The Kyiv Independent", '    outlet: "The Kyiv\\0 Independent"'), REGISTER,
+        "outlet:", "sources.0.outlet has characters the brief cannot print: U+0000 (a control character)"),
     # --- the declared cut-off (rules.check_cutoff)
     "the cut-off is not in the future": Case(
         write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2099"\n'), "brief.yaml",

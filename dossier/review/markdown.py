@@ -23,9 +23,25 @@ LONG_TEXT = 80  # longer values are summarised as a word diff, not shown in full
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&@])")
 
 
+# What GitHub turns into links, references or pictures even when escaped: addresses, issue and pull-request
+# references, mentions, emoji shortcodes. Inside a code span it does none of that.
+_AUTOLINKED = re.compile(r"(?i)\b(?:https?|ftp)://[^\s)\]>]+|\bwww\.[^\s)\]>]+|(?<![\w/])[\w.-]+/[\w.-]+#\d+|(?<!\w)(?:GH-|#|!)\d+\b"
+                         r"|(?<!\w)@[\w-]+|:[a-z0-9_+-]+:|\b[\w.+-]+@[\w-]+\.[\w.-]+|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")
+
+
 def md(text: Any) -> str:
-    """Input text as inert Markdown: one line, every character that could format, link or mention escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Input text as inert Markdown: one line, every character that could format, link or mention escaped.
+
+    Fragments GitHub would autolink (an address, #12, @someone, :rocket:, a commit hash) become code spans.
+    """
+    line = " ".join(str(text).split()).replace("\u200e", "").replace("\u200f", "")
+    out, at = [], 0
+    for match in _AUTOLINKED.finditer(line):
+        out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", line[at:match.start()]))
+        out.append(code(match.group()))
+        at = match.end()
+    out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", line[at:]))
+    return "".join(out)
 
 
 def code(text: Any) -> str:
