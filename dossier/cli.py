@@ -266,8 +266,11 @@ def stats_command(root: Path) -> None:
     result = run_checks(root)
     click.echo(stats_markdown(evidence_stats(result)), nl=False)
     if not result.ok:
+        for problem in result.problems:
+            if problem.is_error:
+                click.echo(problem.text(), err=True)
         click.echo(f"{summary_line(len(result.records), result.problems)}: the counts leave out what does not "
-                   "load; run `dossier validate` for the details", err=True)
+                   "load", err=True)
         sys.exit(1)
 
 

@@ -261,7 +261,7 @@ def test_stats_on_invalid_evidence_counts_what_loads_and_exits_1(root: Path) -> 
     result = CliRunner().invoke(cli, ["stats", "--root", str(root)])
     assert_clean(result, 1)
     assert result.stdout.startswith("## Evidence statistics: 2 records")
-    assert "1 error" in result.stderr and "dossier validate" in result.stderr
+    assert "1 error" in result.stderr and "evidence/syntax-error.yaml:3:15: error: YAML syntax" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["diff", "stats"])

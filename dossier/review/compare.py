@@ -45,6 +45,11 @@ class RecordFile:
     def get(self, name: str) -> Any:
         return self.data.get(name) if self.data else None
 
+    def text(self, name: str) -> str | None:
+        """A field that should be text, only if it is: a pull request may hold any shape of YAML."""
+        value = self.get(name)
+        return value if isinstance(value, str) else None
+
     def provision_ids(self) -> list[str]:
         tags = self.get("provisions")
         if not isinstance(tags, list):
@@ -223,7 +228,7 @@ def chapter_changes(before: dict[str, RecordFile], after: dict[str, RecordFile],
     relinked = set().union(*(c.before.links() ^ c.after.links() for c in changed),
                            *(before[name].links() for name in before.keys() - after.keys()),
                            *(after[name].links() for name in after.keys() - before.keys()))
-    cited = {r.id for r in after.values() if r.get("source") in sources_changed}
+    cited = {r.id for r in after.values() if r.text("source") in sources_changed}
     touched = edited | relinked | cited
     members_before = members_by_provision(before.values())
     members_after = members_by_provision(after.values())
