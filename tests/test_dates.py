@@ -63,3 +63,33 @@ def test_kept_exactly_as_written() -> None:
     assert str(d("2024-03")) == "2024-03" and d("2024-03") == d("2024-03") and d("2024") != d("2024-01")
     assert latest([d("2024"), None, d("2024-04"), d("2023-12-31")]) == d("2024-04")
     assert latest([None]) is None
+
+
+@pytest.mark.parametrize("text, earliest, latest, words", [
+    ("2023-09/..", dt.date(2023, 9, 1), None, "September 2023 or later"),
+    ("../2025-05", None, dt.date(2025, 5, 31), "May 2025 or earlier"),
+    ("2024-03/2024-06", dt.date(2024, 3, 1), dt.date(2024, 6, 30), "March 2024 to June 2024"),
+    ("2024~", dt.date(2023, 1, 1), dt.date(2025, 12, 31), "about 2024"),
+    ("2024?", dt.date(2023, 1, 1), dt.date(2025, 12, 31), "2024 (uncertain)"),
+    ("2024-21", dt.date(2024, 3, 1), dt.date(2024, 5, 31), "spring 2024"),
+])
+def test_edtf_level_1_forms_keep_their_text_and_bounds(text: str, earliest: dt.date | None, latest: dt.date | None,
+                                                      words: str) -> None:
+    date = d(text)
+    assert (date.text, date.earliest, date.latest, date.display()) == (text, earliest, latest, words)
+    assert date.precision is None
+
+
+@pytest.mark.parametrize("text, message", [("2024-03/2024-01", "ends before it begins"),
+                                           ("[2024, 2025]", "beyond level 1"), ("2024?-03", "beyond level 1")])
+def test_edtf_beyond_level_1_or_backwards_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        d(text)
+
+
+def test_open_ends_compare_only_where_bounded() -> None:
+    deadline = d("2019-12-22")
+    assert d("2023-09/..").is_after(deadline) and not d("2023-09/..").is_before(deadline)
+    assert not d("../2025-05").is_after(deadline) and not d("../2025-05").is_before(deadline)
+    assert d("../2019-06").is_before(deadline)
+    assert not d("2019~").is_before(deadline), "about 2019 may be 2020"
