@@ -81,3 +81,19 @@ def test_strict_model_errors_are_positioned(tmp_path: Path) -> None:
     by_message = {p.message.split(":")[0]: (p.line, p.col) for p in problems}
     assert by_message["grading.credibility"] == (4, 3)
     assert any(p.message == "missing required field 'passage'" and p.line == 1 for p in problems)
+
+
+def test_a_number_longer_than_any_quantity_is_a_positioned_error() -> None:
+    from dossier.yaml_read import parse_yaml
+
+    for text in ("x: " + "9" * 4301, "a: !!int " + "9" * 5000, "a: [1, " + "9" * 50 + "]"):
+        doc, problems = parse_yaml(text.encode(), "x.yaml")
+        assert doc is None and len(problems) == 1 and "digits is longer than any quantity" in problems[0].message
+
+
+def test_a_syntax_error_at_the_end_is_placed_inside_the_file() -> None:
+    from dossier.yaml_read import parse_yaml
+
+    for text in ("a: b\nso", "claim: >-\nso"):
+        _, (problem,) = parse_yaml(text.encode(), "x.yaml")
+        assert (problem.line, problem.col) == (2, 3), problem.text()
