@@ -10,7 +10,7 @@ OUT := build
 INPUTS := brief.yaml $(wildcard evidence/*.yaml seeds/* catalog/*.yaml) \
 	$(wildcard dossier/*.py dossier/*/*.py dossier/templates/*.* dossier/templates/fonts/* dossier/data/*)
 
-.PHONY: dossier test lint validate setup clean bench schema golden mutation
+.PHONY: dossier test lint validate setup clean bench schema golden mutation fuzz
 
 dossier: $(OUT)/dossier.pdf
 
@@ -32,6 +32,21 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check dossier tests bench
 	$(BIN)/mypy
+
+# Mutation testing of the passage check (dossier/passage.py) against its tests; about 15 minutes.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
+# The attack suite at length: 5,000 mutants through validate and 1,000 through diff and stats (about 45
+# minutes), and 100 kills of builds at random moments. Failures are kept, minimised, under FUZZ_OUT.
+FUZZ_OUT ?= /tmp/dossier-fuzz
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.run --seed 1 --mutants 5000 --commands validate --out $(FUZZ_OUT)/validate; v=$$?; \
+	$(BIN)/python -m tests.fuzz.run --seed 1 --mutants 1000 --commands diff,stats --out $(FUZZ_OUT)/review; r=$$?; \
+	DOSSIER_KILLS=100 $(BIN)/python -m pytest -q tests/test_reliability.py -k killed; k=$$?; \
+	test $$v -eq 0 && test $$r -eq 0 && test $$k -eq 0
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.dates import PartialDate
+from dossier.figures import numbers_in
 from dossier.passage import CaptureText, PassageMatch, occurs, too_short, verify_passage
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,7 +89,6 @@ RATIONALES = ["The report bears on the obligation this paragraph sets.",
 CLUTTER_TOP = ["Skip to content", "Edit post", "News Feed", "Recent Features", "Menu", "Search", "Subscribe"]
 CLUTTER_BOTTOM = ["Related articles", "Subscribe to our newsletter", "Share this article", "Most read",
                   "Support independent journalism", "Sign up for our daily briefing", "Comments"]
-NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d)")  # 150, 15,000; not 5.6
 GRADE_REASONS = ["Named official source, consistent with other reporting.", "Anonymous source, unverified.",
                  "On-record statement by an interested party.", "Official data, republished without change.",
                  "Single source; nothing else confirms it yet.", "Cannot be judged from the capture alone."]
@@ -292,11 +292,15 @@ def make_record(index: int, source: Source, provisions: list[str], verified: lis
         if extra not in tags:
             tags.append(extra)
     date = event_date(source, rng)
-    numbers = [int(n.replace(",", "")) for n in NUMBER.findall(passage) if not re.fullmatch(r"(?:19|20)\d\d", n)][:2]
+    # The numbers the passage writes, as the figure check reads them (years left out).
+    numbers = [int(n.value) if n.value.is_integer() else n.value for n in numbers_in(passage)
+               if not re.fullmatch(r"(?:19|20)\d\d", n.text)][:2]
     figures = []
     for n in numbers:
         figures.append(f"  - quantity: {n}\n    unit: {q('units as the passage counts them')}\n"
-                       f"    qualifier: {rng.choice(['exactly', 'about', 'nearly', 'up to', 'at least', 'more than'])}")
+                       f"    qualifier: {rng.choice(QUALIFIERS)}\n"
+                       f"    measure: {rng.choice(['people', 'people', 'border crossings', 'money', 'other'])}"
+                       + ("\n    plan: true" if rng.random() < 0.15 else ""))
         if rng.random() < 0.2:  # an upper end the passage does not write: the record says how it was derived
             figures[-1] += (f"\n    quantity_max: {n + rng.randint(1, 5000)}\n"
                             f"    derived: {q('an upper end the benchmark adds to exercise derived figures')}")
@@ -324,6 +328,27 @@ def make_record(index: int, source: Source, provisions: list[str], verified: lis
     return record_id, "\n".join(lines), len(corroborates) + len(contradicts)
 
 
+QUALIFIERS = ['exactly', 'about', 'nearly', 'up to', 'at least', 'more than']
+# Origins that are one line of evidence share a group, as catalog/origins.yaml groups the shipped ones.
+GROUPS = {"South Korean National Intelligence Service": "south-korean-intelligence",
+          "Lee Seong-kweun (NIS briefing)": "south-korean-intelligence", "Daily NK source in North Korea": "daily-nk",
+          "Daily NK source in Russia": "daily-nk", "Daily NK": "daily-nk",
+          "Russian Ministry of Education": "russian-state", "Dmitry Peskov (Kremlin spokesperson)": "russian-state",
+          "Sergei Shoigu (Security Council of Russia)": "russian-state"}
+
+
+def origins_register() -> str:
+    """The generated base's catalog/origins.yaml: every origin and outlet the records may name, grouped."""
+    names = sorted(set(ORIGINS) | set(OUTLETS) | set(WIRE_OUTLETS))
+    groups = sorted({GROUPS.get(name, slugify(name, 8)) for name in names})
+    lines = ["groups:"] + [f"  - id: {group}\n    name: {q(group)}" for group in groups] + ["origins:"]
+    for name in names:
+        kind = "outlet" if name in OUTLETS or name in WIRE_OUTLETS else "agency"
+        lines.append(f"  - id: {slugify(name, 8)}\n    name: {q(name)}\n    kind: {kind}\n"
+                     f"    group: {GROUPS.get(name, slugify(name, 8))}")
+    return "\n".join(lines) + "\n"
+
+
 def generate(root: Path, records: int, seed: int = 2397) -> Base:
     """Write a valid evidence base of `records` records (and records/10 sources) under `root`."""
     import yaml  # only to read the catalog's provision ids
@@ -334,6 +359,7 @@ def generate(root: Path, records: int, seed: int = 2397) -> Base:
     for name in ("evidence", "seeds", "catalog"):
         (root / name).mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "catalog" / "provisions.yaml", root / "catalog" / "provisions.yaml")
+    (root / "catalog" / "origins.yaml").write_text(origins_register(), "utf-8")
     catalog = yaml.load((REPO / "catalog" / "provisions.yaml").read_text("utf-8"), Loader=yaml.CSafeLoader)
     provisions = [p["id"] for p in catalog["provisions"]]
     verified = [p["id"] for p in catalog["provisions"] if p["verified"]]

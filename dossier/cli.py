@@ -165,11 +165,14 @@ def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None
               help="With --retrieved-from: is that address shown in the capture itself?")
 @click.option("--id", "source_id", callback=_slug_option, metavar="ID",
               help="Id for the new source.  [default: outlet and first words of the title]")
+@click.option("--record", metavar="ID_OR_URI",
+              help="For a WARC or WACZ web archive: the page to quote, by its WARC-Record-ID or WARC-Target-URI. "
+                   "[default: the archive's only page]")
 def add_source_command(root: Path, capture: Path, outlet: str, title: str | None, title_unknown: str | None,
                        authors: tuple[str, ...], published: str | None, url: str | None, origin: str,
                        original_outlet: str | None, language: str, retrieved: str | None, retrieved_by: str | None,
                        method: str | None, retrieved_from: str | None, url_seen: str | None,
-                       source_id: str | None) -> None:
+                       source_id: str | None, record: str | None) -> None:
     """Archive an article capture in seeds/ and register it; print the new source id.
 
     The file is copied byte for byte and its SHA-256 recorded in seeds/sources.yaml,
@@ -179,12 +182,21 @@ def add_source_command(root: Path, capture: Path, outlet: str, title: str | None
     read off the capture. Refuses a capture that is already archived, and never
     overwrites a file (exit 1).
 
+    The kind of capture is detected: text (UTF-8 page text), an HTML page, a PDF, a
+    WARC or WACZ web archive, or an image (an exhibit, never quoted). The text of an
+    HTML page, a PDF or a web archive's page is extracted and written beside the
+    capture as seeds/<capture>.txt: passages are checked against that file. A
+    capture that cannot be quoted (a scanned PDF, say) is refused and nothing is
+    written.
+
     \b
-    Example:
+    Examples:
       dossier add-source ~/captures/article.txt --outlet "Daily NK" \\
         --title "The headline, as captured" --authors "A. Writer" --published 2024-03 \\
         --retrieved 2026-11-20 --retrieved-by "A. Analyst" --method "page text copied from a browser" \\
         --retrieved-from https://example.org/article --url-seen "given by the analyst"
+      dossier add-source ~/captures/page.wacz --record https://example.org/article \\
+        --outlet "Daily NK" --title "The headline, as captured"
     """
     from .add_source import SourceMetadata, add_source
 
@@ -192,10 +204,59 @@ def add_source_command(root: Path, capture: Path, outlet: str, title: str | None
                           origin=origin, language=language, original_outlet=original_outlet,
                           title_unknown=title_unknown, retrieved=retrieved, retrieved_by=retrieved_by, method=method,
                           retrieved_from=retrieved_from, url_seen=url_seen)
-    added = add_source(root, capture, meta, source_id)
+    added = add_source(root, capture, meta, source_id, record=record)
     verb = "archived" if added.copied else "registered"
     click.echo(f"{verb} {added.capture} (SHA-256 {added.sha256[:16]}...) in seeds/sources.yaml as:", err=True)
+    if added.extracted is not None:
+        page = f", page record {added.record}" if added.record else ""
+        click.echo(f"{added.kind} capture{page}: its text is in {added.extracted} (extractor {added.extractor}); "
+                   "passages are checked against that file, so read it before quoting", err=True)
+    elif added.kind == "image":
+        click.echo("image: archived as an exhibit; records cannot quote it", err=True)
+    for flag in added.flags:
+        click.echo(f"note: {flag}", err=True)
+    if added.page_title and title is None:
+        click.echo(f"note: the page's <title> is \u201c{added.page_title}\u201d; if the page shows it as the "
+                   "headline, write it as title in seeds/sources.yaml (and remove unknown.title)", err=True)
     click.echo(added.id)
+
+
+@cli.command("extract")
+@ROOT_OPTION
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE_ID]...")
+@click.option("--all", "every", is_flag=True, help="Every html, pdf, warc and wacz source in the register.")
+def extract_command(root: Path, source_ids: tuple[str, ...], every: bool) -> None:
+    """Extract a capture's text again: rewrite seeds/<capture>.txt and the entry's extracted block.
+
+    `dossier validate` extracts every HTML, PDF and web-archive capture again on each
+    run and fails when the result no longer matches the committed text or extractor
+    (after an upgrade of selectolax, pypdfium2 or warcio, say). This command writes
+    both again from the unchanged capture; the change then shows in the diff of
+    seeds/ for review, and any passage that no longer matches is reported by
+    `dossier validate`. Only the extracted block of each entry changes in
+    seeds/sources.yaml. The capture itself is never touched (exit 1 if it changed).
+
+    \b
+    Examples:
+      dossier extract un-poe-report-2024        # one source
+      dossier extract --all                     # after upgrading an extractor
+      git diff seeds/                           # review what changed
+    """
+    from .add_source import reextract
+
+    if source_ids and every:
+        raise click.BadParameter("give source ids or --all, not both", param_hint="--all")
+    results = reextract(root, list(source_ids), every)
+    if not results:
+        click.echo("no html, pdf, warc or wacz sources in seeds/sources.yaml", err=True)
+    for result in results:
+        state = "unchanged" if result.drift is None else f"rewritten: {result.drift}"
+        click.echo(f"{result.id}: {result.extracted.relative_to(root)} {state}")
+        for flag in result.flags:
+            click.echo(f"  note: {flag}", err=True)
+    if any(result.drift is not None for result in results):
+        click.echo("Review the change (git diff seeds/), run `dossier validate`, and commit the extracted text with "
+                   "seeds/sources.yaml.", err=True)
 
 
 @cli.command("new")

@@ -6,16 +6,17 @@ from them (`dossier schema`) and the tests validate real output against that fil
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assemble import Dossier, Finding
+from .assemble import Dossier, Finding, JudgementView
 from .dates import PartialDate
 from .models import Actor, DateOnPage, Figure, OriginalPublication, Provision, Retrieval, Source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Out(BaseModel):
@@ -39,9 +40,18 @@ class GradingOut(Out):
 
 
 class EventOut(Out):
-    date: str | None
+    date: str | None = Field(description="As written in the record: EDTF (partial dates, ranges, open ends).")
     date_note: str | None
     place: str | None
+    earliest: str | None = Field(description="The earliest day the event can have happened (ISO), if bounded.")
+    latest: str | None = Field(description="The latest day: its own date, capped by its report's publication.")
+
+
+class DeadlineOut(Out):
+    provision: str
+    deadline: str
+    placement: Literal["after", "before", "spans", "unknown"]
+    sentence: str
 
 
 class PassageCheck(Out):
@@ -57,6 +67,7 @@ class ProvisionTagOut(Out):
 
 class RecordOut(Out):
     id: str
+    number: str = Field(description="The finding's paragraph number in the brief, e.g. 1.3.")
     title: str
     claim: str
     passage: str
@@ -66,6 +77,9 @@ class RecordOut(Out):
     provision_rationales: list[ProvisionTagOut]
     reporting_chain: list[str] = Field(description="Origin first, ending with the outlet of the capture.")
     origin: str
+    origin_group: str | None = Field(description="The independence group of the origin (catalog/origins.yaml).")
+    unattributed: str | None
+    deadlines: list[DeadlineOut]
     grading: GradingOut
     event: EventOut
     actors: list[Actor]
@@ -101,14 +115,39 @@ class SelectionOut(Out):
     description: str
 
 
+class SupportOut(Out):
+    findings: int
+    origin_groups: list[str]
+    best_grade: str
+    worst_grade: str
+    drafts: int
+    latest: str | None
+    disputed_by: list[str]
+
+
+class JudgementOut(Out):
+    id: str
+    number: str
+    text: str
+    confidence: Literal["low", "moderate", "high"]
+    why: str
+    rests_on: list[str]
+    status: Literal["draft", "reviewed"]
+    support: SupportOut = Field(description="Computed from the evidence, never written by the analyst.")
+    warnings: list[str] = Field(description="Where the stated confidence outruns the support.")
+
+
 class DossierOut(Out):
-    schema_version: Literal[1] = 1  # SCHEMA_VERSION; a change of shape is a new literal
+    schema_version: Literal[2] = 2  # SCHEMA_VERSION; a change of shape is a new literal
     title: str
     marking: str
     version: str = Field(description="Hash of every input the brief was built from.")
     evidence_cutoff: str | None
+    issued: str | None
+    office: str | None
     created: str
     selection: SelectionOut
+    judgements: list[JudgementOut]
     records: list[RecordOut]
     sources: list[SourceOut]
     provisions: list[Provision]
@@ -119,10 +158,24 @@ def _text(date: PartialDate | None) -> str | None:
     return date.text if date is not None else None
 
 
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def judgement_out(view: JudgementView) -> JudgementOut:
+    j, s = view.judgement, view.support
+    return JudgementOut(id=j.id, number=view.number, text=j.text, confidence=j.confidence, why=j.why,
+                        rests_on=list(j.rests_on), status=j.status, warnings=list(view.warnings),
+                        support=SupportOut(findings=s.findings, origin_groups=list(view.group_names),
+                                           best_grade=s.best, worst_grade=s.worst, drafts=s.drafts,
+                                           latest=_text(s.latest), disputed_by=list(s.disputed_by)))
+
+
 def record_out(finding: Finding) -> RecordOut:
     r, s = finding.record, finding.source
     return RecordOut(
         id=r.id,
+        number=finding.number,
         title=r.title,
         claim=r.claim,
         passage=r.passage,
@@ -132,10 +185,15 @@ def record_out(finding: Finding) -> RecordOut:
         provisions=[t.id for t in r.provisions],
         provision_rationales=[ProvisionTagOut(id=t.id, rationale=t.rationale) for t in r.provisions],
         reporting_chain=list(r.reporting_chain),
-        origin=r.origin,
+        origin=finding.origin.name if finding.origin else r.origin,
+        origin_group=finding.group.name if finding.group else None,
+        unattributed=r.unattributed,
+        deadlines=[DeadlineOut(provision=c.provision, deadline=c.deadline.text, placement=c.place,
+                               sentence=c.sentence) for c in finding.deadline_checks],
         grading=GradingOut(reliability=r.grading.reliability, credibility=r.grading.credibility,
                            code=r.grading.code, justification=r.grading.justification),
-        event=EventOut(date=_text(r.event.date), date_note=r.event.date_note, place=r.event.place),
+        event=EventOut(date=_text(r.event.date), date_note=r.event.date_note, place=r.event.place,
+                       earliest=_iso(finding.bounds.earliest), latest=_iso(finding.bounds.latest)),
         actors=list(r.actors),
         figures=list(r.figures),
         corroborates=list(r.corroborates),
@@ -145,7 +203,9 @@ def record_out(finding: Finding) -> RecordOut:
 
 
 def source_out(source: Source) -> SourceOut:
-    return SourceOut(**{**source.model_dump(), "capture": f"seeds/{source.capture}"})
+    # The capture's kind and extracted text are not in the export yet (schema_version 1).
+    dumped = source.model_dump(exclude={"kind", "record", "extracted"})
+    return SourceOut(**{**dumped, "capture": f"seeds/{source.capture}"})
 
 
 def dossier_out(dossier: Dossier) -> DossierOut:
@@ -155,6 +215,9 @@ def dossier_out(dossier: Dossier) -> DossierOut:
         marking=dossier.marking,
         version=dossier.version,
         evidence_cutoff=_text(dossier.cutoff),
+        issued=_text(dossier.issued),
+        office=dossier.office,
+        judgements=[judgement_out(view) for view in dossier.judgements],
         created=dossier.created,
         selection=SelectionOut(provisions=list(sel.provisions), since=_text(sel.since), until=_text(sel.until),
                                status=sel.status,

@@ -4,6 +4,22 @@ Every command reads its inputs through `read_input`, so none of them can be made
 repository through a symbolic link, hang on a FIFO, or read without end from a device such as /dev/zero.
 The limits below are per kind of file; they leave room for an evidence base of 100,000 records in the
 benchmark's shape (about 10,000 sources: a register of about 11 MiB).
+
+Captures are limited by their kind (`capture_input`), since each is read whole into memory, hashed and, for
+every kind but text, extracted again on every run:
+
+- text (`capture`), 64 MiB: pasted page text; the passage check is linear in it;
+- html (`capture-html`), 64 MiB: one saved page; pages with their text are a few MiB at most;
+- pdf (`capture-pdf`), 256 MiB: born-digital reports run to a few hundred pages and embed their fonts and
+  figures; a Panel of Experts report is 5 to 40 MiB;
+- warc and wacz (`capture-warc`, `capture-wacz`), 1 GiB: a browser's crawl of one page keeps every resource
+  it loaded (images, scripts, video), which the quoted page's text is a small part of. The extractors bound
+  what they decompress on their own (dossier/extract/warc.py and wacz.py);
+- image (`capture-image`), 128 MiB: an exhibit (a full-page screenshot), hashed, never extracted;
+- the extracted text committed beside a capture (`extracted`), 64 MiB, as a text capture.
+
+`argument` (a file named on the command line, add-source's capture) allows the largest of these; add-source
+then holds the capture to its own kind's limit, so it archives nothing that validate would refuse to read.
 """
 
 from __future__ import annotations
@@ -18,9 +34,20 @@ LIMITS = {
     "register": 64 * MiB,  # seeds/sources.yaml
     "catalog": 8 * MiB,  # catalog/*.yaml
     "settings": 1 * MiB,  # brief.yaml and other small settings
-    "capture": 64 * MiB,  # one archived capture: the passage check is linear in it
-    "argument": 64 * MiB,  # a file named on the command line (add-source's capture)
+    "capture": 64 * MiB,  # one archived text capture: the passage check is linear in it
+    "capture-html": 64 * MiB,  # one saved web page
+    "capture-pdf": 256 * MiB,  # one born-digital PDF
+    "capture-warc": 1024 * MiB,  # one web archive (every resource the page loaded)
+    "capture-wacz": 1024 * MiB,  # one WACZ package
+    "capture-image": 128 * MiB,  # one image exhibit
+    "extracted": 64 * MiB,  # the text extracted from a capture, committed beside it
+    "argument": 1024 * MiB,  # a file named on the command line (add-source's capture; see above)
 }
+
+
+def capture_input(kind: str) -> str:
+    """The LIMITS key of a capture of `kind` (a Source.kind: text, html, pdf, warc, wacz, image)."""
+    return "capture" if kind == "text" else f"capture-{kind}"
 
 
 class Refused(Exception):

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from .model_errors import validate_document
-from .models import BriefSettings, Catalog, Record, Register
+from .models import BriefSettings, Catalog, Judgements, OriginRegister, Record, Register
 from .problems import Problem, error
 from .yaml_read import Document, read_yaml
 
@@ -37,8 +37,12 @@ REGISTER = InputFile("seeds/sources.yaml", Register, "a mapping with a 'sources'
                      "the source register seeds/sources.yaml is missing", "register")
 CATALOG = InputFile("catalog/provisions.yaml", Catalog, "a mapping with 'resolutions' and 'provisions'",
                     "the provisions catalog is missing", "catalog")
+ORIGINS = InputFile("catalog/origins.yaml", OriginRegister, "a mapping with 'groups' and 'origins'",
+                    "the origins register catalog/origins.yaml is missing", "catalog")
 # brief.yaml is optional: without it the brief uses neutral defaults and a derived cut-off.
 SETTINGS = InputFile("brief.yaml", BriefSettings, "a mapping of fields", None, "settings")
+# The analysts' key judgements; optional: a brief without them says so.
+JUDGEMENTS = InputFile("judgements.yaml", Judgements, "a mapping with a 'judgements' list", None, "settings")
 
 
 @dataclass(frozen=True)

@@ -65,13 +65,17 @@ class Strict(BaseModel):
 class ProvisionTag(Strict):
     id: ProvisionId = Field(description="The provision the claim bears on, from catalog/provisions.yaml.")
     rationale: Line = Field(description="One line: why this claim bears on that provision.")
+    primary: bool = Field(default=False, description="The chapter the finding is printed in (default: the first "
+                                                     "provision tagged); other chapters refer to it.")
 
 
 class Event(Strict):
     date: PartialDate | None = Field(
         default=None,
         description="When the reported fact happened (not when it was published), as precise as the text allows, "
-                    "in quotes: \"2024\", \"2024-03\" or \"2024-03-05\".",
+                    "in quotes and in EDTF: \"2024\", \"2024-03\", \"2024-03-05\"; \"2023-09/..\" for 'September 2023 "
+                    "or later' (say why in date_note), \"2024~\" for 'about 2024'. Without a date, the event is taken "
+                    "to be no later than its source's publication.",
     )
     date_note: Line | None = Field(
         default=None,
@@ -112,6 +116,12 @@ class Figure(Strict):
                     "hundred', as the passage writes it. Printed as written.")
     unit: Line = Field(description="What is counted, e.g. 'workers' or 'rubles per month'.")
     qualifier: Qualifier = Field(description="How the text hedges the number: exactly, about, nearly, up to, ...")
+    measure: Literal["people", "border crossings", "money", "other"] = Field(
+        description="What kind of quantity it is: people, border crossings (not people), money, or other.")
+    plan: bool = Field(default=False, description="true when the figure is an announced plan or intention, not a "
+                                                  "count of what happened.")
+    date: PartialDate | None = Field(
+        default=None, description="When the figure applies, if not the event's date (e.g. 3,000 troops in 2025).")
     derived: Line | None = Field(
         default=None,
         description="Only when the passage does not write the quantity: how it was derived (a sum, a conversion). "
@@ -162,8 +172,13 @@ class Record(Strict):
     )
     reporting_chain: list[Line] = Field(
         min_length=1,
-        description="How the information travelled, origin first, ending with the outlet whose capture we hold.",
+        description="How the information travelled, origin first, ending with the outlet whose capture we hold; "
+                    "each link an origin in catalog/origins.yaml (by name, alias or id).",
     )
+    unattributed: Line | None = Field(
+        default=None,
+        description="When the outlet gives no source for the claim: say so (e.g. 'the outlet cites unnamed media "
+                    "reports'); the chain then starts at that outlet, and the finding rests on it.")
     provisions: list[ProvisionTag] = Field(
         min_length=1,
         description="The provisions the claim bears on, from catalog/provisions.yaml (e.g. 2397-OP8), each with one "
@@ -181,8 +196,13 @@ class Record(Strict):
 
     @property
     def origin(self) -> str:
-        """The first link of the reporting chain: records sharing it are not independent."""
+        """The first link of the reporting chain (the outlet itself when unattributed), as written."""
         return self.reporting_chain[0]
+
+    @property
+    def primary_provision(self) -> str:
+        """The provision whose chapter prints the finding: the one marked primary, else the first tagged."""
+        return next((tag.id for tag in self.provisions if tag.primary), self.provisions[0].id)
 
 
 # --- Source register --------------------------------------------------------
@@ -253,12 +273,40 @@ class OriginalPublication(Strict):
         return self
 
 
+CaptureKind = Literal["text", "html", "pdf", "warc", "wacz", "image"]
+EXTRACTED_KINDS = ("html", "pdf", "warc", "wacz")  # kinds whose extracted text is committed beside the capture
+
+
+class Extracted(Strict):
+    """The text extracted from a capture that is not plain text, committed beside it in seeds/ so that a
+    reviewer sees it in the diff; every run extracts it again and compares."""
+
+    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")] = Field(
+        description="File name in seeds/ of the extracted text: the capture's name followed by .txt. Passages are "
+                    "checked against it, and a passage's line and column refer to it.")
+    sha256: Sha256 = Field(description="SHA-256 of the extracted text file, checked on every run.")
+    extractor: Line = Field(
+        description="The extraction rules and library versions that wrote it, e.g. 'html/1 selectolax 1.0.2 unicode "
+                    "14.0.0'. Written by `dossier add-source` and `dossier extract`; never edited by hand.")
+
+
 class Source(Strict):
     """One archived capture and what it establishes about the article."""
 
     id: Slug = Field(description="Stable id that evidence records cite.")
     capture: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")] = Field(description="File name in seeds/.")
     sha256: Sha256 = Field(description="SHA-256 of the capture, checked on every run.")
+    kind: CaptureKind = Field(
+        default="text",
+        description="What the capture is: text (page text saved by the analyst, quoted as it is), html (a web page "
+                    "as saved or served), pdf (a born-digital PDF), warc or wacz (a web archive: one page in it is "
+                    "quoted), image (an exhibit: archived, never quoted).")
+    record: Line | None = Field(
+        default=None,
+        description="For kind warc or wacz: the page quoted, by its WARC-Record-ID (or WARC-Target-URI).")
+    extracted: Extracted | None = Field(
+        default=None,
+        description="For kind html, pdf, warc and wacz: the extracted text committed beside the capture.")
     outlet: Line = Field(description="The site the capture was taken from.")
     title: Line | None = Field(default=None, description="The headline as captured.")
     authors: list[Line] = Field(default_factory=list, description="Bylines as captured.")
@@ -285,7 +333,25 @@ class Source(Strict):
             raise ValueError("a republication must name its original")
         if self.origin != "republication" and self.original is not None:
             raise ValueError("original is only for origin: republication")
+        self._check_kind()
         return self
+
+    def _check_kind(self) -> None:
+        """The fields a kind of capture needs, and only those."""
+        archive = self.kind in ("warc", "wacz")
+        if archive and self.record is None:
+            raise ValueError(f"a {self.kind} web archive holds many records: add record, the WARC-Record-ID (or "
+                             "WARC-Target-URI) of the page quoted")
+        if not archive and self.record is not None:
+            raise ValueError(f"record is only for a web archive (kind warc or wacz), not kind {self.kind}")
+        if self.kind in EXTRACTED_KINDS and self.extracted is None:
+            raise ValueError(f"a {self.kind} capture needs extracted: the text extracted from it, committed beside "
+                             f"it (run `dossier extract {self.id}` to write both)")
+        if self.kind not in EXTRACTED_KINDS and self.extracted is not None:
+            what = "an image is never quoted" if self.kind == "image" else "a text capture is its own text"
+            raise ValueError(f"extracted is only for html, pdf, warc and wacz captures: {what}")
+        if self.extracted is not None and self.extracted.file != f"{self.capture}.txt":
+            raise ValueError(f"extracted.file must be the capture's name followed by .txt: {self.capture}.txt")
 
 
 class Register(Strict):
@@ -355,7 +421,58 @@ class BriefSettings(Strict):
         default=None,
         description="The date evidence collection was frozen. No publication or event may postdate it.",
     )
+    issued: PartialDate | None = Field(default=None, description="The date of issue printed on the cover.")
+    office: Line | None = Field(default=None, description="The issuing office printed on the cover.")
 
+
+# --- Origins of information ----------------------------------------------------
+
+
+class OriginGroup(Strict):
+    """Origins that are one line of evidence: an agency and its briefings, an outlet and its sources."""
+
+    id: Slug
+    name: Line = Field(description="How the brief names the group, e.g. 'Daily NK and its sources'.")
+    note: Line | None = Field(default=None, description="Why these origins are not independent of each other.")
+
+
+class Origin(Strict):
+    """Where information starts or passes through: an agency, an outlet, a named official, a source network."""
+
+    id: Slug
+    name: Line = Field(description="The name the brief prints.")
+    kind: Literal["agency", "government", "official", "outlet", "anonymous source", "organisation", "company",
+                  "data"] = Field(description="What the origin is.")
+    group: Slug = Field(description="The independence group: origins in one group count once. A group listed "
+                                    "under groups, or the origin's own id for an origin independent of all others.")
+    aliases: list[Line] = Field(default_factory=list, description="Other names records use for it.")
+    note: Line | None = None
+
+
+class OriginRegister(Strict):
+    groups: list[OriginGroup] = Field(default_factory=list)
+    origins: list[Origin] = Field(min_length=1)
+
+
+# --- Key judgements ------------------------------------------------------------
+
+Confidence = Literal["low", "moderate", "high"]
+
+
+class Judgement(Strict):
+    """A key judgement, written by an analyst: the tool checks what it rests on, never writes one."""
+
+    id: Slug
+    text: Text = Field(description="The judgement, in a sentence or two, naming the Member States concerned.")
+    confidence: Confidence = Field(description="The analyst's confidence in the judgement: low, moderate or high "
+                                               "(the basis for it, not the likelihood of the event).")
+    rests_on: list[Slug] = Field(min_length=1, description="Ids of the records the judgement rests on.")
+    why: Line = Field(description="One line: why this confidence, given what the judgement rests on.")
+    status: Status = Field(description="draft or reviewed, as for records.")
+
+
+class Judgements(Strict):
+    judgements: list[Judgement] = Field(min_length=1)
 
 def provision_sort_key(provision_id: str) -> tuple[int, int, str]:
     """Order provisions as a reader expects: by resolution, then paragraph number (8 before 10)."""

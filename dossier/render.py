@@ -20,6 +20,7 @@ from . import __version__
 from .assemble import Dossier
 from .dates import display_date
 from .errors import RenderError
+from .support import confidence_rules
 
 PDF_VARIANT = "pdf/a-3b"
 
@@ -45,9 +46,9 @@ def render_html(dossier: Dossier, folder: Path) -> str:
         template = env.get_template("brief.html.j2")
         return template.render(
             d=dossier,
-            primary=dossier.home_chapters,
             # Our own stylesheet, inlined so the HTML is self-contained; it is not data, so not escaped.
             screen_css=markupsafe.Markup((folder / "brief.css").read_text("utf-8")),
+            confidence_rules=confidence_rules(),
             generator_version=__version__,
         )
     except jinja2.TemplateError as exc:

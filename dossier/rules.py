@@ -17,10 +17,12 @@ from pydantic import BaseModel
 from .figures import hedge_before, numbers_in, where_written, writes, writes_words
 from .glyphs import undrawable
 from .loader import LoadedRecord
-from .models import PLACEHOLDERS, BriefSettings, Catalog, Provision, Source
-from .passage import CaptureText, PassageMatch, PassageMiss, occurs, too_short, verify_passage
+from .models import PLACEHOLDERS, BriefSettings, Catalog, Judgements, Origin, OriginRegister, Provision, Source
+from .passage import CaptureText, PassageMatch, PassageMiss, normalise, occurs, too_short, verify_passage
 from .problems import Problem, warning
 from .yaml_read import Document
+
+MAX_PASSAGE_CHARS = 2000  # about 300 words: a long paragraph; keeps the check's worst case small
 
 
 def suggest(wanted: str, known: Iterable[str]) -> str | None:
@@ -96,6 +98,66 @@ def check_catalog(catalog: Catalog, doc: Document) -> tuple[dict[str, Provision]
             problems.append(doc.problem(("provisions", index, "id"), f"provision '{provision.id}' is catalogued twice"))
         by_id[provision.id] = provision
     return by_id, problems
+
+
+# --- Origins and judgements -------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """How origin names are compared: case, spacing and typographic quotes do not matter."""
+    return normalise(name).casefold()
+
+
+def check_origins(register: OriginRegister, doc: Document) -> tuple[dict[str, Origin], list[Problem]]:
+    """Ids and names are unique, groups exist; returns every origin by the keys of its id, name and aliases."""
+    problems: list[Problem] = []
+    groups = {group.id for group in register.groups}
+    by_key: dict[str, Origin] = {}
+    for index, origin in enumerate(register.origins):
+        loc = ("origins", index)
+        if origin.group not in groups and origin.group != origin.id:
+            problems.append(doc.problem(loc + ("group",), f"group '{origin.group}' is neither listed under groups "
+                                        "nor this origin's own id", hint=suggest(origin.group, groups) or
+                                        "An origin independent of every other is a group of its own: give its id."))
+        for field, name in [("id", origin.id), ("name", origin.name)] + [("aliases", a) for a in origin.aliases]:
+            other = by_key.get(name_key(name))
+            if other is not None and other.id != origin.id:
+                problems.append(doc.problem(loc + (field,), f"'{name}' already names origin '{other.id}'"))
+            by_key.setdefault(name_key(name), origin)
+    return by_key, problems
+
+
+def check_chain(item: LoadedRecord, origins: Mapping[str, Origin]) -> list[Problem]:
+    """Every link of the reporting chain is a registered origin; an unattributed claim has the outlet alone."""
+    record, doc = item.record, item.doc
+    problems = []
+    for index, link in enumerate(record.reporting_chain):
+        if name_key(link) not in origins:
+            names = {origin.name for origin in origins.values()}
+            problems.append(doc.problem(("reporting_chain", index), f"'{link}' is not in catalog/origins.yaml",
+                                        hint=suggest(link, names) or "Register it there (an origin's name, kind and "
+                                        "independence group), or name it as the register does."))
+    first = origins.get(name_key(record.reporting_chain[0]))
+    if record.unattributed is not None and first is not None and first.kind != "outlet":
+        problems.append(doc.problem(("reporting_chain", 0), f"an unattributed claim starts at the outlet that makes "
+                                    f"it, but '{first.name}' is registered as {first.kind}",
+                                    hint="Begin the chain with the outlet that states the claim without a source."))
+    return problems
+
+
+def check_judgements(judgements: Judgements, doc: Document, known_ids: set[str]) -> list[Problem]:
+    """Each judgement's id is unique and every record it rests on exists."""
+    problems = []
+    seen: set[str] = set()
+    for index, judgement in enumerate(judgements.judgements):
+        if judgement.id in seen:
+            problems.append(doc.problem(("judgements", index, "id"), f"judgement '{judgement.id}' is given twice"))
+        seen.add(judgement.id)
+        for n, record_id in enumerate(judgement.rests_on):
+            if record_id not in known_ids:
+                problems.append(doc.problem(("judgements", index, "rests_on", n), f"no record with id '{record_id}'",
+                                            hint=suggest(record_id, known_ids)))
+    return problems
 
 
 # --- Records ----------------------------------------------------------------
@@ -303,6 +365,11 @@ def check_passage(item: LoadedRecord, capture: CaptureText, capture_path: str,
     short = too_short(item.record.passage)
     if short:
         return None, [item.doc.problem(("passage",), short)]
+    length = len(normalise(item.record.passage))
+    if length > MAX_PASSAGE_CHARS:
+        return None, [item.doc.problem(
+            ("passage",), f"the passage is {length:,} characters long; the limit is {MAX_PASSAGE_CHARS:,}",
+            hint="Quote the sentences that support the claim; a claim resting on more is several records.")]
     outcome = verify_passage(item.record.passage, capture)
     if isinstance(outcome, PassageMiss):
         found_in = elsewhere(item.record.passage) if elsewhere else []

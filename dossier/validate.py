@@ -17,11 +17,12 @@ from functools import partial
 from pathlib import Path
 
 from . import rules
-from .archive import open_captures, unregistered_captures
-from .loader import CATALOG, REGISTER, SETTINGS, Loaded, LoadedRecord, load_input, load_records
-from .models import BriefSettings, Catalog, Provision, Record, Register, Source
+from .archive import not_quotable, open_captures, quoted_file, unregistered_captures
+from .loader import CATALOG, JUDGEMENTS, ORIGINS, REGISTER, SETTINGS, Loaded, LoadedRecord, load_input, load_records
+from .models import BriefSettings, Catalog, Judgement, Origin, OriginGroup, Provision, Record, Register, Source
 from .passage import CaptureText, PassageMatch, verify_passage
-from .problems import Problem
+from .problems import Problem, warning
+from .support import judgement_support, outruns
 from .yaml_read import Document
 
 
@@ -35,6 +36,9 @@ class Validated:
     provisions: dict[str, Provision] = field(default_factory=dict)
     catalog: Catalog | None = None
     settings: BriefSettings | None = None
+    origins: dict[str, Origin] = field(default_factory=dict)  # by name_key of id, name and every alias
+    groups: dict[str, OriginGroup] = field(default_factory=dict)
+    judgements: list[Judgement] = field(default_factory=list)
     matches: dict[str, PassageMatch] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
@@ -75,8 +79,17 @@ def _validate(root: Path, today: dt.date) -> Validated:
     catalog = load_input(root, CATALOG)
     loaded, found, result.files = load_records(root)
     settings = load_input(root, SETTINGS)
-    result.problems += register.problems + catalog.problems + found + settings.problems
+    origins = load_input(root, ORIGINS)
+    judgements = load_input(root, JUDGEMENTS)
+    result.problems += (register.problems + catalog.problems + found + settings.problems + origins.problems
+                        + judgements.problems)
     result.settings = settings.model
+    if origins.model is not None and origins.doc is not None:
+        result.origins, found = rules.check_origins(origins.model, origins.doc)
+        result.groups = {group.id: group for group in origins.model.groups}
+        for origin in origins.model.origins:  # an origin that is its own group needs no entry under groups
+            result.groups.setdefault(origin.group, OriginGroup(id=origin.group, name=origin.name))
+        result.problems += found
     captures = _check_register(root, register, result, today)
     if catalog.model is not None and catalog.doc is not None:
         result.catalog = catalog.model
@@ -86,12 +99,19 @@ def _validate(root: Path, today: dt.date) -> Validated:
     known_ids = {item.record.id for item in loaded}
     for item in loaded:
         _check_record(item, known_ids, captures, result, today, register.model is not None, catalog.model is not None)
+        if origins.model is not None:
+            result.problems += rules.check_chain(item, result.origins)
+    if judgements.model is not None and judgements.doc is not None:
+        result.judgements = judgements.model.judgements
+        result.problems += rules.check_judgements(judgements.model, judgements.doc, known_ids)
+        result.problems += _check_confidence(judgements.model.judgements, judgements.doc, loaded, result)
     if settings.model is not None and settings.doc is not None:
         result.problems += rules.check_cutoff(settings.model, settings.doc, loaded, register.doc,
                                               register.model.sources if register.model else [], today)
     result.records = sorted((item.record for item in loaded), key=lambda r: r.id)
     result.problems.sort()
-    docs = [d for d in (register.doc, catalog.doc, settings.doc) if d is not None] + [item.doc for item in loaded]
+    docs = [d for d in (register.doc, catalog.doc, settings.doc, origins.doc, judgements.doc) if d is not None]
+    docs += [item.doc for item in loaded]
     result.version = content_version(docs, list(result.sources.values()))
     return result
 
@@ -130,15 +150,35 @@ def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, C
     result.problems += rules.check_figures(item, source.language)
     capture = captures.get(source.id)
     if capture is None:
-        result.problems.append(item.doc.problem(("source",), f"the capture of source '{source.id}' failed its checks; "
-                                                "the passage cannot be verified against it"))
+        why = not_quotable(source) or (f"the capture of source '{source.id}' failed its checks; the passage cannot "
+                                        "be verified against it")
+        result.problems.append(item.doc.problem(("source",), why))
         return
     result.problems += rules.check_actors(item, capture)
     elsewhere = partial(_captures_with, captures=captures, sources=result.sources, own=source.id)
-    outcome, found = rules.check_passage(item, capture, f"seeds/{source.capture}", elsewhere)
+    outcome, found = rules.check_passage(item, capture, quoted_file(source), elsewhere)
     result.problems += found
     if outcome is not None:
         result.matches[item.record.id] = outcome
+
+
+def _check_confidence(judgements: list[Judgement], doc: Document, loaded: list[LoadedRecord],
+                      result: Validated) -> list[Problem]:
+    """A warning wherever a judgement's stated confidence outruns what it rests on (the rules are data)."""
+    records = {item.record.id: item.record for item in loaded}
+    contradicted_by: dict[str, list[str]] = {}
+    for record in records.values():
+        for target in record.contradicts:
+            contradicted_by.setdefault(target, []).append(record.id)
+    problems = []
+    for index, judgement in enumerate(judgements):
+        support = judgement_support(judgement, records, result.sources, result.origins, contradicted_by)
+        for reason in outruns(judgement.confidence, support):
+            line, col = doc.position(("judgements", index, "confidence"))
+            problems.append(warning(doc.path, line, col, f"judgement '{judgement.id}': {reason}",
+                                    hint="State a lower confidence, or rest the judgement on more independent "
+                                         "evidence (dossier/data/confidence.yaml documents the rules)."))
+    return problems
 
 
 def _captures_with(passage: str, captures: dict[str, CaptureText], sources: dict[str, Source],

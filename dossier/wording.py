@@ -32,10 +32,9 @@ class Chain(_Data):
 
 class Deadline(_Data):
     undated: str
-    undated_report_after: str
     after: str
     before: str
-    too_coarse: str
+    spans: str
 
 
 class Wording(_Data):

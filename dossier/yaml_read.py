@@ -46,6 +46,9 @@ class EvidenceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # none inherited: only the four added below
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        return _integer(str(self.construct_scalar(node)), node)
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             mark = node.start_mark
@@ -85,6 +88,7 @@ for _tag, _pattern, _first in [
     ("tag:yaml.org,2002:null", r"^(?:~|null|)$", ["~", "n", ""]),
 ]:
     EvidenceLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+EvidenceLoader.add_constructor("tag:yaml.org,2002:int", EvidenceLoader.construct_yaml_int)
 
 
 def _kind(node: yaml.Node) -> str:
@@ -158,6 +162,14 @@ def read_yaml(path: Path, display: str, root: Path | None = None,
     return parse_yaml(raw, display, LIMITS[kind])
 
 
+def _inside(text: str, line: int, col: int) -> tuple[int, int]:
+    """A position moved into the file: a parser may report the end of the input as the line after the last."""
+    lines = text.splitlines() or [""]
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(col, len(lines[line - 1]) + 1)
+
+
 def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple[Document | None, list[Problem]]:
     """Parse YAML bytes from anywhere (a file, `git show`) under exactly the rules `read_yaml` applies."""
     if len(raw) > limit:
@@ -196,6 +208,7 @@ def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple
             hint = "YAML does not allow tabs for indentation; most editors can turn them into spaces for you."
         elif "mapping values are not allowed" in message:
             hint = "A value containing ': ' needs quotes, or write it as a block scalar (key: >-)."
+        line, col = _inside(text, line, col)
         return None, [error(display, line, col, f"YAML syntax: {message}", hint)]
     except yaml.YAMLError as exc:  # errors without a mark, e.g. from the reader
         return None, [error(display, 1, 1, f"YAML syntax: {exc}")]
@@ -248,7 +261,7 @@ def _plain(node: yaml.Node) -> Any:
     if type(node) is yaml.ScalarNode:
         value = node.value
         if tag == _INT and _INT_RE.match(value):
-            return int(value)
+            return _integer(value, node)
         if tag == _NULL:
             return None
         if tag == _BOOL and value in ("true", "false"):
@@ -280,6 +293,18 @@ def _check_nesting(text: str) -> None:
             mark = token.start_mark
             raise LoadError(f"nested more than {MAX_DEPTH} levels deep; a record needs a handful", mark.line,
                             mark.column, hint="Deep nesting is refused before parsing: it can crash YAML parsers.")
+
+
+MAX_DIGITS = 30  # no figure or field needs a longer number; Python refuses past 4,300 digits anyway
+
+
+def _integer(value: str, node: yaml.Node) -> int:
+    """A plain integer, refused with a position when it is longer than any real quantity."""
+    if len(value.lstrip("+-")) > MAX_DIGITS:
+        mark = node.start_mark
+        raise LoadError(f"a number of {len(value.lstrip('+-')):,} digits is longer than any quantity; if it is text, "
+                        "write it in quotes", mark.line, mark.column)
+    return int(value)
 
 
 def _reject_anchors(text: str) -> None:

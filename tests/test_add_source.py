@@ -22,6 +22,8 @@ from dossier.yaml_read import parse_yaml
 from dossier.yaml_write import yaml_scalar
 
 from .conftest import FIXTURES, REPO
+from .extract.minipdf import MiniPdf, helvetica_lines
+from .extract.samples import Page, make_wacz, make_warc, record_id
 
 ARTICLE = FIXTURES / "articles" / "example-gazette.txt"
 GAZETTE = ["--outlet", "The Example Gazette", "--title", "Test page: a fictitious article",
@@ -349,3 +351,176 @@ def test_a_file_that_cannot_be_written_is_reported_without_a_traceback(root: Pat
     result = new(root, "--id", "blocked")
     assert_clean_failure(result, 1, "error: ")
     assert (root / "evidence").read_text(encoding="utf-8") == "not a folder\n"
+
+
+# --- add-source: captures beyond text ------------------------------------------------------------------------
+
+PAGE = (b"<!doctype html><html><head><meta charset=utf-8><title>Test page: 120 workers | Gazette</title></head>"
+        b"<body><h1>Test page</h1><p>The Example Gazette was told by a fictitious official that 120 workers "
+        b"arrived at a test site in March 2024.</p><div style='display:none'>Hidden from readers.</div></body></html>")
+
+
+def capture_file(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def add_capture(root: Path, capture: Path, *extra: str) -> Result:
+    return run("add-source", "--root", str(root), str(capture), "--outlet", "The Example Gazette", *extra)
+
+
+def test_add_source_archives_an_html_page_and_its_extracted_text(root: Path, tmp_path: Path) -> None:
+    result = add_capture(root, capture_file(tmp_path, "page.html", PAGE), "--title", "Test page", "--id", "page")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "page\n"
+    entry = register(root)[-1]
+    assert (entry["kind"], entry["capture"]) == ("html", f"003_{hashlib.sha256(PAGE).hexdigest()[:16]}.html")
+    assert (root / "seeds" / entry["capture"]).read_bytes() == PAGE
+    text = (root / "seeds" / entry["extracted"]["file"]).read_text(encoding="utf-8")
+    assert text == ("Test page\n\nThe Example Gazette was told by a fictitious official that 120 workers arrived at "
+                    "a test site in March 2024.")
+    assert entry["extracted"]["extractor"].startswith("html/")
+    assert f"its text is in {root / 'seeds' / entry['extracted']['file']}" in result.stderr
+    assert "note: text hidden by the page" in result.stderr and "Hidden from readers" in result.stderr
+    assert "<title>" not in result.stderr  # --title was given: nothing to offer
+    assert not yamllint_problems(root / "seeds" / "sources.yaml")
+
+
+def test_an_html_title_is_offered_never_filled_in(root: Path, tmp_path: Path) -> None:
+    page = capture_file(tmp_path, "page.html", PAGE)
+    before = snapshot(root)
+    result = add_capture(root, page)
+    assert_clean_failure(result, 1, "give --title (the headline as captured) or --title-unknown REASON")
+    assert "The page's <title> is \u201cTest page: 120 workers | Gazette\u201d" in result.output
+    assert snapshot(root) == before
+    result = add_capture(root, page, "--title-unknown", "the page shows no headline of its own")
+    assert result.exit_code == 0, result.output
+    assert "the page's <title> is \u201cTest page: 120 workers | Gazette\u201d" in result.stderr
+    entry = register(root)[-1]
+    assert entry["title"] is None and entry["unknown"]["title"] == "the page shows no headline of its own"
+
+
+def test_a_scanned_pdf_is_refused_and_nothing_written(root: Path, tmp_path: Path) -> None:
+    scan = MiniPdf(image_pages={0}).page("q 400 0 0 600 50 100 cm /Im1 Do Q").build()
+    before = snapshot(root)
+    result = add_capture(root, capture_file(tmp_path, "scan.pdf", scan), "--title", "A scan")
+    assert_clean_failure(result, 1, "cannot be quoted, so it is not archived as a pdf capture: page 1 has no text "
+                                    "layer: a scanned PDF cannot be quoted")
+    assert snapshot(root) == before
+
+
+def test_a_born_digital_pdf_is_archived_with_its_text(root: Path, tmp_path: Path) -> None:
+    pdf = MiniPdf().page(helvetica_lines(["117. The Panel found that 300 workers", "were sent abroad."])).build()
+    result = add_capture(root, capture_file(tmp_path, "S-2024-215.pdf", pdf), "--title", "Panel report")
+    assert result.exit_code == 0, result.output
+    entry = register(root)[-1]
+    assert entry["kind"] == "pdf" and entry["capture"].endswith(".pdf")
+    assert (root / "seeds" / entry["extracted"]["file"]).read_text(encoding="utf-8") == (
+        "117. The Panel found that 300 workers\nwere sent abroad.")
+
+
+def test_a_wacz_whose_package_was_altered_is_refused(root: Path, tmp_path: Path) -> None:
+    warc = make_warc([Page("https://gazette.example/a", PAGE)])
+    altered = make_wacz(warc, ["https://gazette.example/a"], tamper={"archive/data.warc.gz": "sha256:" + "0" * 64})
+    before = snapshot(root)
+    result = add_capture(root, capture_file(tmp_path, "page.wacz", altered), "--title", "T")
+    assert_clean_failure(result, 1, "archive/data.warc.gz does not match its hash in datapackage.json")
+    assert snapshot(root) == before
+
+
+def test_record_chooses_the_page_of_a_web_archive(root: Path, tmp_path: Path) -> None:
+    warc = make_warc([Page("https://gazette.example/a", PAGE),
+                      Page("https://gazette.example/b", b"<p>Another page entirely, with its own words.</p>")])
+    crawl = capture_file(tmp_path, "crawl.warc.gz", warc)
+    before = snapshot(root)
+    ambiguous = add_capture(root, crawl, "--title", "T")
+    assert_clean_failure(ambiguous, 1, "choose the page to quote by its WARC-Record-ID or WARC-Target-URI")
+    missing = add_capture(root, crawl, "--title", "T", "--record", "https://gazette.example/c")
+    assert_clean_failure(missing, 1, "no page record with WARC-Record-ID or WARC-Target-URI")
+    assert "https://gazette.example/a" in missing.output  # what the archive does hold
+    assert_clean_failure(add_capture(root, capture_file(tmp_path, "p.html", PAGE), "--title", "T", "--record", "x"),
+                         1, "--record chooses a page in a web archive (WARC or WACZ)")
+    assert snapshot(root) == before
+    chosen = add_capture(root, crawl, "--title", "T", "--record", "https://gazette.example/b")
+    assert chosen.exit_code == 0, chosen.output
+    entry = register(root)[-1]
+    assert entry["kind"] == "warc" and entry["record"] == record_id(2) and entry["capture"].endswith(".warc.gz")
+    assert (root / "seeds" / entry["extracted"]["file"]).read_text(encoding="utf-8") == (
+        "Another page entirely, with its own words.")
+    assert f"page record {record_id(2)}" in chosen.stderr
+
+
+def test_an_image_is_archived_as_an_exhibit(root: Path, tmp_path: Path) -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63"
+                        "60000002000001e221bc330000000049454e44ae426082")
+    result = add_capture(root, capture_file(tmp_path, "screenshot.png", png), "--title", "Screenshot of the page")
+    assert result.exit_code == 0, result.output
+    entry = register(root)[-1]
+    assert entry["kind"] == "image" and entry["capture"].endswith(".png") and "extracted" not in entry
+    assert "archived as an exhibit; records cannot quote it" in result.stderr
+
+
+def test_nothing_is_left_behind_when_the_register_cannot_be_written(root: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import dossier.add_source
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(dossier.add_source, "replace_file", refuse)
+    before = snapshot(root)
+    result = add_capture(root, capture_file(tmp_path, "page.html", PAGE), "--title", "T")
+    assert_clean_failure(result, 1, "No space left on device")
+    assert snapshot(root) == before  # neither the capture nor its extracted text stays
+
+
+def test_the_extracted_text_of_a_capture_is_not_a_capture(root: Path, tmp_path: Path) -> None:
+    assert add_capture(root, capture_file(tmp_path, "page.html", PAGE), "--title", "T").exit_code == 0
+    extracted = root / "seeds" / register(root)[-1]["extracted"]["file"]
+    before = snapshot(root)
+    copy = capture_file(tmp_path, "copy.txt", extracted.read_bytes())
+    assert_clean_failure(add_capture(root, copy, "--title", "T"), 1, "is the text dossier extracted from seeds/")
+    assert_clean_failure(add_capture(root, extracted, "--title", "T"), 1, "is the text dossier extracted from")
+    assert snapshot(root) == before
+
+
+def test_an_unregistered_page_in_seeds_is_registered_where_it_lies(root: Path) -> None:
+    placed = root / "seeds" / "gazette-page.html"
+    placed.write_bytes(PAGE)
+    result = add_capture(root, placed, "--title", "T")
+    assert result.exit_code == 0, result.output
+    entry = register(root)[-1]
+    assert entry["capture"] == "gazette-page.html" and entry["extracted"]["file"] == "gazette-page.html.txt"
+    assert (root / "seeds" / "gazette-page.html.txt").is_file()
+
+
+def test_a_capture_over_its_kind_s_limit_is_refused(root: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier.inputs import LIMITS
+
+    monkeypatch.setitem(LIMITS, "capture-html", 100)
+    before = snapshot(root)
+    assert_clean_failure(add_capture(root, capture_file(tmp_path, "page.html", PAGE), "--title", "T"), 1,
+                         "the limit for a html capture is 100")
+    assert snapshot(root) == before
+
+
+def test_a_file_of_no_known_kind_is_refused(root: Path, tmp_path: Path) -> None:
+    before = snapshot(root)
+    assert_clean_failure(add_capture(root, capture_file(tmp_path, "blob.bin", b"\x00\xff\xfe binary"), "--title", "T"),
+                         1, "cannot tell what kind of capture this is")
+    assert_clean_failure(add_capture(root, capture_file(tmp_path, "a.zip", _zip()), "--title", "T"),
+                         1, "not a WACZ web archive")
+    assert snapshot(root) == before
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not a web archive")
+    return buffer.getvalue()
+

@@ -12,15 +12,15 @@ RECORD = "evidence/fixture-15000-workers.yaml"
 
 
 @pytest.mark.parametrize("old, new, line, message, hint", [
-    ("  reliability: B\n", "\treliability: B\n", 27, "YAML syntax: a tab character: indent with spaces, not tabs",
+    ("  reliability: B\n", "\treliability: B\n", 28, "YAML syntax: a tab character: indent with spaces, not tabs",
      "tabs"),
     ("grading:\n  reliability: B\n  credibility: 3\n  justification: A national newspaper relaying an intelligence "
-     "estimate it did not verify.\n", "grading: B3\n", 26,
+     "estimate it did not verify.\n", "grading: B3\n", 27,
      "grading has three lines: reliability, credibility, justification, each on a line of its own",
      "As in:\ngrading:\n  reliability: A\n  credibility: 1\n  justification: ..."),
-    ("  credibility: 3\n", '  credibility: "3"\n', 28, "grading.credibility: write the number without quotes: "
+    ("  credibility: 3\n", '  credibility: "3"\n', 29, "grading.credibility: write the number without quotes: "
      "credibility: 3", None),
-    ("  credibility: 3\n", "  credibility: 7\n", 28, "grading.credibility: 7 is not allowed here; write one of 1, 2, "
+    ("  credibility: 3\n", "  credibility: 7\n", 29, "grading.credibility: 7 is not allowed here; write one of 1, 2, "
      "3, 4, 5 or 6", None),
     ('  date: "2025"\n', "  date: 2025\n", 19, 'event.date: write the date in quotes: date: "2025"', None),
     ("  - quantity: 15000\n", '  - quantity: "15000"\n', 23, "figures.0.quantity: write the number without quotes: "
@@ -30,7 +30,8 @@ RECORD = "evidence/fixture-15000-workers.yaml"
     ("reporting_chain:\n  - South Korean intelligence\n  - The Wall Street Journal\n  - The Kyiv Independent\n",
      "reporting_chain: The Kyiv Independent\n", 11, "reporting_chain is a list: write each item on a line of its "
      "own, starting with '- '", "reporting_chain:\n  - The Kyiv Independent"),
-    ("figures:\n  - quantity: 15000\n    unit: workers\n    qualifier: about\n", "figures:\n  - 15000 workers\n",
+    ("figures:\n  - quantity: 15000\n    unit: workers\n    qualifier: about\n    measure: people\n",
+     "figures:\n  - 15000 workers\n",
      23, "figures.0 has three lines: quantity, unit, qualifier, each on a line of its own",
      "figures:\n  - quantity: ...\n    unit: ...\n    qualifier: exactly"),
 ])

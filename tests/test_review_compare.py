@@ -159,7 +159,7 @@ def test_head_revision_is_read_and_validated_from_git_not_the_working_tree(repo:
     committed = diff(repo, "base", "HEAD")
     assert_clean(committed, 1)
     assert "→ `HEAD (" in committed.output and "❌ **Invalid at head**" in committed.output
-    assert "evidence/fixture-broken.yaml:32:1: error: status:" in committed.output
+    assert "evidence/fixture-broken.yaml:33:1: error: status:" in committed.output
 
     working = diff(repo, "base")
     assert_clean(working, 0)

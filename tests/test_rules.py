@@ -192,8 +192,14 @@ CASES: dict[str, Case] = {
         replace(WORKERS, "  - quantity: 15000\n", "  - quantity: 15000\n    quantity_max: 1500\n"), WORKERS,
         "quantity: 15000", "quantity_max is smaller than quantity"),
     "the chain ends at the outlet": Case(
+        replace(VISAS, "  - The Kyiv Independent\n", "  - Yonhap\n"), VISAS, "- Yonhap",
+        "reporting_chain ends with 'Yonhap'", "warning"),
+    "every link of the chain is a registered origin": Case(
         replace(VISAS, "  - The Kyiv Independent\n", "  - Kyiv Post\n"), VISAS, "- Kyiv Post",
-        "reporting_chain ends with 'Kyiv Post'", "warning"),
+        "'Kyiv Post' is not in catalog/origins.yaml"),
+    "an unattributed claim starts at an outlet": Case(
+        replace(WORKERS, "reporting_chain:\n", "unattributed: no source given\nreporting_chain:\n"), WORKERS,
+        "  - South Korean intelligence", "an unattributed claim starts at the outlet that makes it"),
     "a passage says something": Case(
         replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
                 "passage: student visas."), VISAS, "passage:", "the passage has fewer than 3 words"),
@@ -208,6 +214,10 @@ CASES: dict[str, Case] = {
         replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
                 "passage: any North Korean workers came to Russia on student visas."), VISAS, "passage:",
         "passage not found verbatim"),
+    "a passage is not too long": Case(
+        replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
+                "passage: " + "Many North Korean workers came to Russia on student visas. " * 40), VISAS, "passage:",
+        "the passage is 2,359 characters long; the limit is 2,000"),
     "the passage is in the capture": Case(
         replace(VISAS, "passage: Many North Korean workers came to Russia on student visas.",
                 "passage: Many North Korean workers came to Russia on tourist visas."), VISAS, "passage:",
@@ -245,6 +255,21 @@ CASES: dict[str, Case] = {
     "NUL": Case(
         replace(REGISTER, "    outlet: The Kyiv Independent", '    outlet: "The Kyiv\\0 Independent"'), REGISTER,
         "outlet:", "sources.0.outlet has characters the brief cannot print: U+0000 (a control character)"),
+    # --- origins (rules.check_origins) and dates as the text allows (dates.PartialDate, rules.check_dates)
+    "an origin's group is listed or its own": Case(
+        replace("catalog/origins.yaml", "    group: yonhap\n", "    group: yonhap-news\n"), "catalog/origins.yaml",
+        "group: yonhap-news", "group 'yonhap-news' is neither listed under groups nor this origin's own id"),
+    "an origin's name is registered once": Case(
+        append("catalog/origins.yaml", "  - id: yonhap-again\n    name: Yonhap\n    kind: outlet\n    group: yonhap\n"),
+        "catalog/origins.yaml", "name: Yonhap", "'Yonhap' already names origin 'yonhap'"),
+    "an EDTF date that does not parse": Case(
+        replace(WORKERS, 'date: "2025"', 'date: "2025-13/.."'), WORKERS, "date:", "is not a date"),
+    "an interval that ends before it begins": Case(
+        replace(WORKERS, 'date: "2025"', 'date: "2025-04/2025-01"'), WORKERS, "date:",
+        "ends before it begins: the lower bound is after the upper bound"),
+    "a lower bound after the source's publication": Case(
+        replace(WORKERS, 'date: "2025"', 'date: "2025-06/.."'), WORKERS, "date:",
+        "event date 2025-06/.. is later than the publication reporting it (2025-05"),
     # --- the declared cut-off (rules.check_cutoff)
     "the cut-off is not in the future": Case(
         write("brief.yaml", b'title: T\nsubtitle: S\nmarking: M\nevidence_cutoff: "2099"\n'), "brief.yaml",

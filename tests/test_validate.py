@@ -120,10 +120,10 @@ def test_unverified_provision_is_a_warning(root: Path) -> None:
 
 def test_reporting_chain_must_end_at_the_outlet(root: Path) -> None:
     path = root / "evidence" / "fixture-student-visas.yaml"
-    path.write_text(path.read_text().replace("  - The Kyiv Independent\n", "  - Kyiv Post\n"))
+    path.write_text(path.read_text().replace("  - The Kyiv Independent\n", "  - Yonhap\n"))
     result = validate(root)
     assert [p.message for p in result.problems] == [
-        "reporting_chain ends with 'Kyiv Post', but the source's outlet is 'The Kyiv Independent'"
+        "reporting_chain ends with 'Yonhap', but the source's outlet is 'The Kyiv Independent'"
     ]
 
 

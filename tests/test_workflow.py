@@ -92,7 +92,7 @@ def test_an_analyst_goes_from_an_article_to_a_record_in_the_brief(checkout: Path
                for p in (checkout / "seeds").iterdir())
     placeholders = run_in(checkout, validate)
     assert placeholders.exit_code == 1 and "notes still holds the placeholder" in placeholders.output
-    entry_tail, filled = code_blocks(guide(), "yaml")
+    entry_tail, origins, filled = code_blocks(guide(), "yaml")
     register = checkout / "seeds" / "sources.yaml"
     text = register.read_text(encoding="utf-8")
     register.write_text(text[:text.rindex("    unknown:\n")] + entry_tail, encoding="utf-8")
@@ -106,6 +106,8 @@ def test_an_analyst_goes_from_an_article_to_a_record_in_the_brief(checkout: Path
     assert unfinished.exit_code == 1
     assert f"evidence/{RECORD_ID}.yaml:" in unfinished.output and "passage: must not be blank" in unfinished.output
 
+    with (checkout / "catalog" / "origins.yaml").open("a", encoding="utf-8") as register:
+        register.write(origins)
     path.write_text(filled, encoding="utf-8")
     finished = run_in(checkout, validate)
     assert finished.exit_code == 0, finished.output

@@ -3,6 +3,9 @@ PDFs, and pages kept in web archives (WARC, WACZ). Images are recognised but nev
 
 The same bytes always give the same text with the same library versions; the `extractor` string
 of an Extraction names our rules' version and the libraries', so any change is visible.
+
+The extractors' libraries (selectolax, pypdfium2, warcio) are imported on first use only, so that
+commands over an evidence base of text captures do not pay for loading them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from .detect import detect_kind
-from .html import extract_html, html_locator
 from .model import (
     ArchiveLocator,
     ArchiveRecord,
@@ -24,10 +26,7 @@ from .model import (
     PdfLocator,
     TextLocator,
 )
-from .pdf import extract_pdf
 from .text import extract_text, line_col
-from .wacz import extract_wacz
-from .warc import extract_warc
 
 __all__ = [
     "ArchiveLocator", "ArchiveRecord", "Block", "Extraction", "ExtractionError", "HtmlLocator", "Kind",
@@ -44,12 +43,16 @@ def extract(kind: Kind, data: bytes, *, record: str | None = None) -> Extraction
     if kind == "text":
         return extract_text(data)
     if kind == "html":
+        from .html import extract_html
         return extract_html(data)
     if kind == "pdf":
+        from .pdf import extract_pdf
         return extract_pdf(data)
     if kind == "warc":
+        from .warc import extract_warc
         return extract_warc(data, record)
     if kind == "wacz":
+        from .wacz import extract_wacz
         return extract_wacz(data, record)
     if kind == "image":
         raise ExtractionError("images are archived as exhibits; they cannot be quoted")
@@ -71,6 +74,7 @@ def locate(extraction: Extraction, offset: int) -> Locator:
     inner = outer.inner if isinstance(outer, ArchiveLocator) else outer
     located: HtmlLocator | PdfLocator
     if isinstance(inner, HtmlLocator):
+        from .html import html_locator
         located = html_locator(text, inner.block, block.start, inside)
     elif isinstance(inner, PdfLocator):
         located = replace(inner, line=inner.line + text.count("\n", block.start, inside))

@@ -112,7 +112,7 @@ class ArchiveRecord:
 class Extraction:
     """The deterministic text of a capture.
 
-    `text`: blocks separated by "\\n\\n" (PDF pages by "\\f"; a text capture is its own text,
+    `text`: blocks separated by "\\n\\n" (PDF pages by "\\n\\f\\n"; a text capture is its own text,
     unchanged). `extractor` names our rules' version and the library versions, so any change in
     either is visible. `flags` are findings a reviewer should see (hidden text, odd encodings, ...).
     """

@@ -3,10 +3,12 @@
 Read with pypdfium2 (Chromium's PDFium, bundled in the wheel at a pinned build; both versions are
 in the extractor string). Rules:
 
-- pages are joined by "\\f"; within a page, lines by "\\n", and groups of lines (paragraphs,
-  headings, running heads) by a blank line. A new group starts where the vertical gap between
-  lines is clearly larger than the page's usual line pitch, where text moves up (a new column or
-  a margin box), and at a line that starts with the next paragraph number ("118." after "117.");
+- pages are joined by a form feed on a line of its own ("\\n\\f\\n" since rules version 2, so each
+  page of the committed text starts on a line of its own); within a page, lines by "\\n", and
+  groups of lines (paragraphs, headings, running heads) by a blank line. A new group starts where
+  the vertical gap between lines is clearly larger than the page's usual line pitch, where text
+  moves up (a new column or a margin box), and at a line that starts with the next paragraph
+  number ("118." after "117.");
 - a group that starts with a number and a full stop ("117. The Panel ...") gives the document's
   own paragraph number, which the locator carries until the next numbered paragraph;
 - the text is PDFium's, not rewritten: no NFKC, no ligature table, no hyphen joining. PDFium itself
@@ -37,7 +39,7 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
 from .model import Block, Extraction, ExtractionError, PdfLocator
 
-PDF_RULES_VERSION = 1
+PDF_RULES_VERSION = 2  # 2: pages joined by "\n\f\n" (was "\f")
 EXTRACTOR = (f"pdf/{PDF_RULES_VERSION} pypdfium2 {pdfium.version.PYPDFIUM_INFO.version} "
              f"pdfium {pdfium.version.PDFIUM_INFO.build}")
 
@@ -45,6 +47,7 @@ PARAGRAPH_NUMBER = re.compile(r"[ \t]*(\d{1,4})\.(?:[ \t\u00a0]|$)")
 GAP_FACTOR = 1.3  # a line pitch this many times the page's usual one starts a new group
 PDFIUM_HYPHEN = 0x02  # what PDFium reports for a line-end hyphen it joined
 INVISIBLE = 3  # PDF text render mode 3: neither filled nor stroked
+PAGE_BREAK = "\n\f\n"  # between pages: a form feed on a line of its own
 
 
 @dataclass
@@ -277,8 +280,8 @@ def _assemble(pages: list[tuple[_Page, str | None]]) -> tuple[str, tuple[Block, 
     position = 0
     for page_number, (page, label) in enumerate(pages, start=1):
         if page_number > 1:
-            parts.append("\f")
-            position += 1
+            parts.append(PAGE_BREAK)
+            position += len(PAGE_BREAK)
         for group_index, group in enumerate(page.groups):
             if group_index:
                 parts.append("\n\n")

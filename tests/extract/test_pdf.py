@@ -100,7 +100,7 @@ def test_a_pdf_without_any_text_is_refused() -> None:
 def test_a_blank_page_between_text_pages_is_allowed_and_flagged() -> None:
     data = MiniPdf().page(helvetica_lines(["Front page."])).page("").page(helvetica_lines(["Back page."])).build()
     extraction = extract("pdf", data)
-    assert extraction.text == "Front page.\f\fBack page."
+    assert extraction.text == "Front page.\n\f\n\n\f\nBack page."  # each page starts on a line of its own
     assert extraction.flags == ("page 2 is blank",)
 
 
