@@ -18,6 +18,7 @@ import markupsafe
 
 from . import __version__
 from .assemble import Dossier
+from .brief_charts import brief_charts
 from .dates import display_date
 from .errors import RenderError
 from .support import confidence_rules
@@ -34,9 +35,17 @@ def jinja_environment(folder: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = display_date
+    env.filters["css_string"] = css_string
+    env.filters["svg"] = markupsafe.Markup  # charts.py escapes every text it writes into its SVG
     # Jinja's `capitalize` lower-cases the rest ("2397-OP8" -> "2397-op8"); this only raises the first letter.
     env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     return env
+
+
+def css_string(text: str) -> markupsafe.Markup:
+    """Text as a CSS string literal, safe inside <style>: quotes, backslashes, line breaks and '<' escaped."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&\n\r' or ord(c) < 32 else c for c in text)
+    return markupsafe.Markup(f'"{escaped}"')
 
 
 def render_html(dossier: Dossier, folder: Path) -> str:
@@ -48,7 +57,9 @@ def render_html(dossier: Dossier, folder: Path) -> str:
             d=dossier,
             # Our own stylesheet, inlined so the HTML is self-contained; it is not data, so not escaped.
             screen_css=markupsafe.Markup((folder / "brief.css").read_text("utf-8")),
+            narrow_css=markupsafe.Markup((folder / "narrow.css").read_text("utf-8")),
             confidence_rules=confidence_rules(),
+            charts=brief_charts(dossier),
             generator_version=__version__,
         )
     except jinja2.TemplateError as exc:

@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 MARKING_BAR = ".marking-run"
-HEADINGS = "h1, h2, h3, h4, h5, h6"
+HEADINGS = "h1, h2, h3, h4, h5, h6, caption"  # a table's caption is its heading
 
 # The real binary first: the /usr/bin/chromium wrapper script adds flags of its own
 # (--enable-remote-extensions, --load-extension=...) and prints shell errors on some machines.

@@ -2,9 +2,7 @@
 
 One build of the repository's own evidence (HTML only) and one Chromium session serve every test.
 Each check is shown able to fail in test_harness.py, on small pages broken on purpose.
-Tests marked xfail(strict=True) fail on today's HTML for the reason given; strict, so that the
-CSS fix that makes one pass turns it into a failure until its mark is removed; and only an
-AssertionError counts as the expected failure, so a harness that breaks errors instead.
+A check that finds a fault in today's brief fails the suite: none is marked as expected to fail.
 """
 
 from __future__ import annotations
@@ -41,15 +39,8 @@ def test_axe_finds_no_wcag_2_2_a_or_aa_violation(browser: Browser, brief_html: P
 
 
 @pytest.mark.parametrize("viewport", [
-    pytest.param(DESKTOP, id="1280px", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-        "no scroll-margin-top: 17 of 52 targets land with their heading at y=0, under the 22 px marking bar: "
-        "12 sections (#summary, #method, the 6 #provision-*, #timeline, #matrix, #annex-sources, "
-        "#annex-provisions) and the 5 article.source (#source-*); the 34 finding articles pass only because "
-        "their padding puts the h3 at y=28, and #annex-grading because the page ends"))),
-    pytest.param(PHONE, id="390px", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-        "no scroll-margin-top: the bar wraps to two lines (bottom y=36), so 51 of 52 targets land under it: "
-        "section h2s and source h3s at y=0, finding h3s at y=28-29; only #annex-grading, at the page end, "
-        "is clear"))),
+    pytest.param(DESKTOP, id="1280px"),
+    pytest.param(PHONE, id="390px"),
 ])
 def test_every_internal_link_lands_with_its_heading_below_the_marking_bar(
         browser: Browser, brief_html: Path, viewport: Viewport) -> None:
@@ -62,9 +53,6 @@ def test_every_internal_link_lands_with_its_heading_below_the_marking_bar(
     assert not bad, harness.describe_landings(bad, len(rows), viewport)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "at 390 px the page is 409 px wide: table.counts (19 px over), table.figures and table.timeline "
-    "(3 px over each) are wider than the column"))
 def test_nothing_overflows_horizontally_at_390px(browser: Browser, brief_html: Path) -> None:
     browser.open(brief_html, PHONE)
     o = browser.overflow()
@@ -99,9 +87,6 @@ def printed(browser: Browser, brief_html: Path) -> tuple[str, list[str]]:
     return marking, browser.print_pages()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "brief.css has no print rules: of 63 pages Chromium prints, the marking is on page 1 (three times: "
-    ".marking-run, the cover's .marking and its Distribution line) and page 63 (the colophon) only"))
 def test_every_printed_page_carries_the_marking(printed: tuple[str, list[str]]) -> None:
     marking, pages = printed
     assert len(pages) > 1
@@ -110,7 +95,6 @@ def test_every_printed_page_carries_the_marking(printed: tuple[str, list[str]]) 
     assert not without, f"{len(without)} of {len(pages)} printed pages lack the marking {marking!r}: {without[:20]}"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="brief.css has no @page rules: browser printouts have no page numbers")
 def test_every_printed_page_is_numbered(printed: tuple[str, list[str]]) -> None:
     """Page n shows the number n alone (or as `n of N`, `n / N`, `Page n`) in its top or bottom three lines."""
     _, pages = printed
