@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .extract.model import TextLocator
 from .inputs import Refused, capture_input, read_input
 from .models import Source
 from .passage import CaptureText
@@ -77,8 +78,8 @@ def open_captures(root: Path, sources: list[tuple[int, Source]], doc: Document,
 
     `sources` pairs each source with its index in the register, so problems point at its entry. For the
     kinds with extracted text, the text returned is the committed extracted text, checked against a fresh
-    extraction (see the module docstring). `extractions`, when given, receives each quotable source's
-    Extraction (whose text is the text returned), for `cite_position`.
+    extraction (see the module docstring). `extractions`, when given, receives the Extraction of each source
+    of those kinds (whose text is the text returned), for `cite_position`; a text capture needs none.
     """
     captures: dict[str, CaptureText] = {}
     problems: list[Problem] = []
@@ -90,9 +91,6 @@ def open_captures(root: Path, sources: list[tuple[int, Source]], doc: Document,
             continue
         if source.kind == "text":
             text = opened.text_capture(raw)
-            if text is not None and extractions is not None:
-                from .extract.text import extract_text
-                extractions[source.id] = extract_text(raw)
         elif source.kind == "image":
             opened.check_kind(raw)
             continue
@@ -320,3 +318,12 @@ def cite_position(source: Source, extraction: Extraction, offset: int) -> str:
         raise ValueError(reason)
     from .extract import locate
     return locate(extraction, offset).cite()
+
+
+def cite_match(source: Source, extraction: Extraction | None, line: int, col: int) -> str:
+    """Where a passage matched at 1-based `line` and `col` of its source's text is, as `cite_position` words
+    it. A text capture needs no extraction: its text is the file, and line and column are its locator."""
+    if source.kind == "text" or extraction is None:
+        return TextLocator(line, col).cite()
+    return cite_position(source, extraction, offset_at(extraction.text, line, col))
+

@@ -151,6 +151,7 @@ class Finding:
     bounds: Bounds
     chain_sentence: str
     citation: str
+    locator: str  # where the passage is in the original: "line 18, col. 1", "p. 42, para. 117, line 3"
     rationale: dict[str, str]  # provision id -> why
     deadline_checks: list[DeadlineCheck]
     figures: list[FigureView]
@@ -392,6 +393,7 @@ def build_finding(record: Record, validated: Validated, labels: dict[str, str]) 
         bounds=bounds,
         chain_sentence=chain_sentence([display_name(link, validated.origins) for link in record.reporting_chain]),
         citation=citation(source),
+        locator=validated.locators[record.id],
         rationale={t.id: t.rationale for t in record.provisions},
         deadline_checks=checks,
         figures=[FigureView(fig, figure_text(fig), fig.date.display() if fig.date else bounds.label())

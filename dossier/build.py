@@ -13,7 +13,7 @@ from .errors import BuildError, RenderError, UsageError
 from .export import render_json
 from .files import publish_outputs
 from .problems import format_report, summary_line
-from .render import render_html, render_pdf
+from .render import embed_fonts, render_html, render_pdf
 from .resources import template_folder
 from .validate import Validated, validate
 
@@ -93,7 +93,7 @@ def _assemble_and_write(out: Path, selection: Selection, formats: frozenset[str]
         html = render_html(dossier, folder)
         files: dict[str, bytes] = {}
         if "html" in formats:
-            files["dossier.html"] = html.encode("utf-8")
+            files["dossier.html"] = embed_fonts(html).encode("utf-8")
         if "json" in formats:
             files["dossier.json"] = render_json(dossier).encode("utf-8")
         if "pdf" in formats:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .assemble import Dossier, Finding, JudgementView
 from .dates import PartialDate
-from .models import Actor, DateOnPage, Figure, OriginalPublication, Provision, Retrieval, Source
+from .models import Actor, CaptureKind, DateOnPage, Extracted, Figure, OriginalPublication, Provision, Retrieval, Source
 
 SCHEMA_VERSION = 2
 
@@ -56,8 +56,12 @@ class DeadlineOut(Out):
 
 class PassageCheck(Out):
     kind: Literal["exact", "normalised"]
-    line: int
+    line: int = Field(description="Line of the match in the text the passage was checked against: the capture "
+                      "itself for a text capture, else the extracted text committed beside it.")
     col: int
+    folds: list[str] = Field(description="The documented folds the match needed; empty when exact.")
+    locator: str = Field(description="Where the passage is, as a reader of the original finds it: line and column "
+                         "of a text, page and paragraph of a PDF, block and offset of a web page.")
 
 
 class ProvisionTagOut(Out):
@@ -93,6 +97,10 @@ class SourceOut(Out):
     id: str
     capture: str
     sha256: str
+    kind: CaptureKind = Field(description="What the capture is: text, html, pdf, warc, wacz or image.")
+    record: str | None = Field(description="For a web archive: the record quoted (WARC-Record-ID or target URI).")
+    extracted: Extracted | None = Field(description="For html, pdf, warc and wacz: the extracted text passages "
+                                        "are checked against, committed beside the capture, and its extractor.")
     outlet: str
     title: str | None
     authors: list[str]
@@ -179,7 +187,8 @@ def record_out(finding: Finding) -> RecordOut:
         title=r.title,
         claim=r.claim,
         passage=r.passage,
-        passage_check=PassageCheck(kind=finding.match.kind, line=finding.match.line, col=finding.match.col),
+        passage_check=PassageCheck(kind=finding.match.kind, line=finding.match.line, col=finding.match.col,
+                                   folds=list(finding.match.folds), locator=finding.locator),
         source=SourceRef(id=s.id, capture=f"seeds/{s.capture}", sha256=s.sha256, outlet=s.outlet, title=s.title,
                          published=_text(s.published)),
         provisions=[t.id for t in r.provisions],
@@ -203,8 +212,7 @@ def record_out(finding: Finding) -> RecordOut:
 
 
 def source_out(source: Source) -> SourceOut:
-    # The capture's kind and extracted text are not in the export yet (schema_version 1).
-    dumped = source.model_dump(exclude={"kind", "record", "extracted"})
+    dumped = source.model_dump()
     return SourceOut(**{**dumped, "capture": f"seeds/{source.capture}"})
 
 

@@ -69,6 +69,15 @@ def render_html(dossier: Dossier, folder: Path) -> str:
 # --- PDF ------------------------------------------------------------------
 
 
+def embed_fonts(html: str) -> str:
+    """The page with the vendored fonts in its first <style>, subset to the characters it uses (webfonts.py),
+    so the HTML file looks like the PDF without fetching anything. The fonts' CSS is ASCII, so inserting it
+    adds no character to subset. The PDF is rendered from the page without them: print.css gives
+    WeasyPrint the whole font files."""
+    from .webfonts import font_face_css
+    return html.replace("<style>", "<style>\n" + font_face_css(html), 1)
+
+
 def _fetcher_class() -> tuple[type[Any], type[Exception]]:  # lazily: WeasyPrint is slow to import, PDFs only
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 

@@ -17,7 +17,8 @@ from functools import partial
 from pathlib import Path
 
 from . import rules
-from .archive import not_quotable, open_captures, quoted_file, unregistered_captures
+from .archive import cite_match, not_quotable, open_captures, quoted_file, unregistered_captures
+from .extract.model import Extraction
 from .loader import CATALOG, JUDGEMENTS, ORIGINS, REGISTER, SETTINGS, Loaded, LoadedRecord, load_input, load_records
 from .models import BriefSettings, Catalog, Judgement, Origin, OriginGroup, Provision, Record, Register, Source
 from .passage import CaptureText, PassageMatch, verify_passage
@@ -40,6 +41,8 @@ class Validated:
     groups: dict[str, OriginGroup] = field(default_factory=dict)
     judgements: list[Judgement] = field(default_factory=list)
     matches: dict[str, PassageMatch] = field(default_factory=dict)
+    locators: dict[str, str] = field(default_factory=dict)  # by record id: where its passage is, for a reader
+    extractions: dict[str, Extraction] = field(default_factory=dict)  # by source id, for kinds other than text
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     version: str = ""  # short hash of every input, so a brief names exactly what it was built from
@@ -123,7 +126,7 @@ def _check_register(root: Path, register: Loaded[Register], result: Validated,
         return {}
     accepted, found = rules.check_register(register.model.sources, register.doc, today)
     result.sources = {source.id: source for _, source in accepted}
-    captures, opened = open_captures(root, accepted, register.doc)
+    captures, opened = open_captures(root, accepted, register.doc, result.extractions)
     result.problems += found + opened + unregistered_captures(root, register.model.sources)
     result.problems += rules.check_placeholders(register.model.sources, register.doc)
     for index, entry in enumerate(register.model.sources):
@@ -160,6 +163,8 @@ def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, C
     result.problems += found
     if outcome is not None:
         result.matches[item.record.id] = outcome
+        result.locators[item.record.id] = cite_match(source, result.extractions.get(source.id), outcome.line,
+                                                     outcome.col)
 
 
 def _check_confidence(judgements: list[Judgement], doc: Document, loaded: list[LoadedRecord],

@@ -5,14 +5,16 @@ original's own terms. Every capture is made here, in code: nothing is fetched.""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from dossier import archive
-from dossier.archive import cite_position, describe_drift, load_extraction, offset_at, open_captures, quoted_file
+from dossier.archive import cite_position, describe_drift, load_extraction, offset_at, quoted_file
 from dossier.cli import cli
 from dossier.extract import extract
 from dossier.inputs import LIMITS, capture_input
@@ -70,6 +72,11 @@ def wacz_file(**options: dict[str, str]) -> bytes:
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def run(*args: str) -> Result:
@@ -184,19 +191,27 @@ def test_an_html_page_a_pdf_and_a_wacz_are_added_quoted_and_validated(root: Path
     assert text.split("\n")[2] == "\f"  # the page break, on a line of its own
     assert text.split("\n")[3].startswith("117. The Panel found")
     # For the brief: the match, cited as a reader of the original finds it.
-    extractions: dict = {}
-    _, problems = open_captures(root, list(enumerate(sources.values())), _register_doc(root), extractions)
-    assert not problems
-    cited = {record: cite_position(sources[source], extractions[source],
-                                   offset_at(extractions[source].text, checked.matches[record].line,
-                                             checked.matches[record].col))
-             for record, source in (("panel-300-workers", "panel-report"), ("gazette-120-workers", "gazette-page"),
-                                    ("archive-45-workers", "gazette-archive"), ("fixture-student-visas",
-                                                                                "fixture-kyiv-15000"))}
+    cited = checked.locators
     assert cited["panel-300-workers"] == "p. 42 (page 2 of the file), para. 117, line 1"
     assert cited["gazette-120-workers"] == "block 3, offset 0"
     assert cited["archive-45-workers"] == f"{ARCHIVED_URI} (record {record_id(1)}), block 2, offset 0"
-    assert cited["fixture-student-visas"].startswith("line ")
+    line, col = checked.matches["fixture-student-visas"].line, checked.matches["fixture-student-visas"].col
+    assert cited["fixture-student-visas"] == f"line {line}, col. {col}"
+    # The same, from an extraction made afresh (what a caller without a validation uses).
+    panel = sources["panel-report"]
+    fresh = load_extraction(root, panel)
+    assert cite_position(panel, fresh, offset_at(fresh.text, 4, 6)) == cited["panel-300-workers"]
+    # The brief of this mixed base cites each passage so; the PDF and the export say the same.
+    out = root / "build"
+    result = run("build", "--root", str(root), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    printed = " ".join(pdf_text(out / "dossier.pdf").split())
+    exported = {r["id"]: r["passage_check"]["locator"] for r in json.loads((out / "dossier.json").read_text())["records"]}
+    assert exported == cited
+    for record_id_, locator in cited.items():
+        if not locator.startswith("http"):  # a URI may be broken across lines in print
+            assert f"at {locator}" in printed, (record_id_, locator)
+    assert "(record " in printed
 
 
 def _register_doc(root: Path) -> Document:
