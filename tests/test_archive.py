@@ -201,7 +201,8 @@ def test_an_html_page_a_pdf_and_a_wacz_are_added_quoted_and_validated(root: Path
     panel = sources["panel-report"]
     fresh = load_extraction(root, panel)
     assert cite_position(panel, fresh, offset_at(fresh.text, 4, 6)) == cited["panel-300-workers"]
-    # The brief of this mixed base cites each passage so; the PDF and the export say the same.
+    # The brief of this mixed base cites each passage so (a text capture by line and column in Annex A only;
+    # the others in the finding too: a page and paragraph is the citation); the export says the same.
     out = root / "build"
     result = run("build", "--root", str(root), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -212,6 +213,8 @@ def test_an_html_page_a_pdf_and_a_wacz_are_added_quoted_and_validated(root: Path
         if not locator.startswith("http"):  # a URI may be broken across lines in print
             assert f"at {locator}" in printed, (record_id_, locator)
     assert "(record " in printed
+    assert "against capture S3 at p. 42 (page 2 of the file), para. 117, line 1" in printed
+    assert printed.count(f"line {line}, col. {col}") == 1  # the text capture's passage, in Annex A only
 
 
 def _register_doc(root: Path) -> Document:
