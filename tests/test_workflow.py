@@ -33,10 +33,11 @@ RECORD_ID = "gazette-120-workers-test-site"
 
 
 def guide() -> str:
-    """The README's "Adding evidence" section, up to the next section."""
+    """The README's "Adding evidence" walk-through (steps 1 to 10), up to its first subsection or the next
+    section: the subsections on kinds of capture show further examples, not run here."""
     text = README.read_text(encoding="utf-8")
     start = text.index("## Adding evidence\n")
-    end = text.find("\n## ", start + 1)
+    end = min((i for i in (text.find("\n## ", start + 1), text.find("\n### ", start + 1)) if i != -1), default=-1)
     return text[start:end if end != -1 else None]
 
 
