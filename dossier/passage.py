@@ -26,9 +26,9 @@ would turn ² into 2 and ① into 1). Then:
   or currency symbol belongs to its number), never just after or before a hyphen
   or apostrophe inside a word ("American" in "anti-American", "can" in "can't"),
   never inside a letter and its accents;
-- it must say something: at least `MIN_WORDS` words (`MIN_CJK_CHARACTERS` Han or
-  kana characters for scripts written without spaces), and it must occur once, so
-  the reader has one place to check.
+- it must say something: at least `MIN_WORDS` words (a Han or kana character, in
+  scripts written without spaces, counts half a word: six make a passage), and it
+  must occur once, so the reader has one place to check.
 
 The match is "exact" when the capture's own text at the place found is the passage
 as written, else "normalised", with the folds that were needed.
@@ -41,6 +41,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -55,24 +56,52 @@ LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\
              "\ufb06": "st"}
 INVISIBLE = "\u00ad\u200b\u200d\u2060\ufeff"  # soft hyphen, zero-width space and joiner, word joiner, BOM
 MIN_WORDS = 3
-MIN_CJK_CHARACTERS = 6
 
+# Full-width and half-width forms to the ordinary character they stand for, one character to one: never the
+# other compatibility decompositions that NFKC would also apply. Generated once from the Unicode database
+# (14.0, Python 3.11's unicodedata): every code point of U+FF01-U+FFEE whose decomposition() is
+# "<wide> XXXX" or "<narrow> XXXX", mapped to chr(0xXXXX). tests/test_passage_mutants.py recomputes it.
+WIDTHS = {"\uff01": "!", "\uff02": '"', "\uff03": "#", "\uff04": "$", "\uff05": "%", "\uff06": "&", "\uff07": "'",
+          "\uff08": "(", "\uff09": ")", "\uff0a": "*", "\uff0b": "+", "\uff0c": ",", "\uff0d": "-", "\uff0e": ".",
+          "\uff0f": "/", "\uff10": "0", "\uff11": "1", "\uff12": "2", "\uff13": "3", "\uff14": "4", "\uff15": "5",
+          "\uff16": "6", "\uff17": "7", "\uff18": "8", "\uff19": "9", "\uff1a": ":", "\uff1b": ";", "\uff1c": "<",
+          "\uff1d": "=", "\uff1e": ">", "\uff1f": "?", "\uff20": "@", "\uff21": "A", "\uff22": "B", "\uff23": "C",
+          "\uff24": "D", "\uff25": "E", "\uff26": "F", "\uff27": "G", "\uff28": "H", "\uff29": "I", "\uff2a": "J",
+          "\uff2b": "K", "\uff2c": "L", "\uff2d": "M", "\uff2e": "N", "\uff2f": "O", "\uff30": "P", "\uff31": "Q",
+          "\uff32": "R", "\uff33": "S", "\uff34": "T", "\uff35": "U", "\uff36": "V", "\uff37": "W", "\uff38": "X",
+          "\uff39": "Y", "\uff3a": "Z", "\uff3b": "[", "\uff3c": "\\", "\uff3d": "]", "\uff3e": "^", "\uff3f": "_",
+          "\uff40": "`", "\uff41": "a", "\uff42": "b", "\uff43": "c", "\uff44": "d", "\uff45": "e", "\uff46": "f",
+          "\uff47": "g", "\uff48": "h", "\uff49": "i", "\uff4a": "j", "\uff4b": "k", "\uff4c": "l", "\uff4d": "m",
+          "\uff4e": "n", "\uff4f": "o", "\uff50": "p", "\uff51": "q", "\uff52": "r", "\uff53": "s", "\uff54": "t",
+          "\uff55": "u", "\uff56": "v", "\uff57": "w", "\uff58": "x", "\uff59": "y", "\uff5a": "z", "\uff5b": "{",
+          "\uff5c": "|", "\uff5d": "}", "\uff5e": "~", "\uff5f": "\u2985", "\uff60": "\u2986", "\uff61": "\u3002",
+          "\uff62": "\u300c", "\uff63": "\u300d", "\uff64": "\u3001", "\uff65": "\u30fb", "\uff66": "\u30f2",
+          "\uff67": "\u30a1", "\uff68": "\u30a3", "\uff69": "\u30a5", "\uff6a": "\u30a7", "\uff6b": "\u30a9",
+          "\uff6c": "\u30e3", "\uff6d": "\u30e5", "\uff6e": "\u30e7", "\uff6f": "\u30c3", "\uff70": "\u30fc",
+          "\uff71": "\u30a2", "\uff72": "\u30a4", "\uff73": "\u30a6", "\uff74": "\u30a8", "\uff75": "\u30aa",
+          "\uff76": "\u30ab", "\uff77": "\u30ad", "\uff78": "\u30af", "\uff79": "\u30b1", "\uff7a": "\u30b3",
+          "\uff7b": "\u30b5", "\uff7c": "\u30b7", "\uff7d": "\u30b9", "\uff7e": "\u30bb", "\uff7f": "\u30bd",
+          "\uff80": "\u30bf", "\uff81": "\u30c1", "\uff82": "\u30c4", "\uff83": "\u30c6", "\uff84": "\u30c8",
+          "\uff85": "\u30ca", "\uff86": "\u30cb", "\uff87": "\u30cc", "\uff88": "\u30cd", "\uff89": "\u30ce",
+          "\uff8a": "\u30cf", "\uff8b": "\u30d2", "\uff8c": "\u30d5", "\uff8d": "\u30d8", "\uff8e": "\u30db",
+          "\uff8f": "\u30de", "\uff90": "\u30df", "\uff91": "\u30e0", "\uff92": "\u30e1", "\uff93": "\u30e2",
+          "\uff94": "\u30e4", "\uff95": "\u30e6", "\uff96": "\u30e8", "\uff97": "\u30e9", "\uff98": "\u30ea",
+          "\uff99": "\u30eb", "\uff9a": "\u30ec", "\uff9b": "\u30ed", "\uff9c": "\u30ef", "\uff9d": "\u30f3",
+          "\uff9e": "\u3099", "\uff9f": "\u309a", "\uffa0": "\u3164", "\uffa1": "\u3131", "\uffa2": "\u3132",
+          "\uffa3": "\u3133", "\uffa4": "\u3134", "\uffa5": "\u3135", "\uffa6": "\u3136", "\uffa7": "\u3137",
+          "\uffa8": "\u3138", "\uffa9": "\u3139", "\uffaa": "\u313a", "\uffab": "\u313b", "\uffac": "\u313c",
+          "\uffad": "\u313d", "\uffae": "\u313e", "\uffaf": "\u313f", "\uffb0": "\u3140", "\uffb1": "\u3141",
+          "\uffb2": "\u3142", "\uffb3": "\u3143", "\uffb4": "\u3144", "\uffb5": "\u3145", "\uffb6": "\u3146",
+          "\uffb7": "\u3147", "\uffb8": "\u3148", "\uffb9": "\u3149", "\uffba": "\u314a", "\uffbb": "\u314b",
+          "\uffbc": "\u314c", "\uffbd": "\u314d", "\uffbe": "\u314e", "\uffc2": "\u314f", "\uffc3": "\u3150",
+          "\uffc4": "\u3151", "\uffc5": "\u3152", "\uffc6": "\u3153", "\uffc7": "\u3154", "\uffca": "\u3155",
+          "\uffcb": "\u3156", "\uffcc": "\u3157", "\uffcd": "\u3158", "\uffce": "\u3159", "\uffcf": "\u315a",
+          "\uffd2": "\u315b", "\uffd3": "\u315c", "\uffd4": "\u315d", "\uffd5": "\u315e", "\uffd6": "\u315f",
+          "\uffd7": "\u3160", "\uffda": "\u3161", "\uffdb": "\u3162", "\uffdc": "\u3163", "\uffe0": "\u00a2",
+          "\uffe1": "\u00a3", "\uffe2": "\u00ac", "\uffe3": "\u00af", "\uffe4": "\u00a6", "\uffe5": "\u00a5",
+          "\uffe6": "\u20a9", "\uffe8": "\u2502", "\uffe9": "\u2190", "\uffea": "\u2191", "\uffeb": "\u2192",
+          "\uffec": "\u2193", "\uffed": "\u25a0", "\uffee": "\u25cb"}
 
-def _width_folds() -> dict[str, str]:
-    """Full-width and half-width forms (U+FF01-U+FFEE) to the ordinary character they stand for.
-
-    Read from the Unicode database's own `<wide>`/`<narrow>` decompositions, one character to one: never the
-    other compatibility decompositions that NFKC would also apply.
-    """
-    folds = {}
-    for code in range(0xFF01, 0xFFEF):
-        decomposition = unicodedata.decomposition(chr(code)).split()
-        if len(decomposition) == 2 and decomposition[0] in ("<wide>", "<narrow>"):
-            folds[chr(code)] = chr(int(decomposition[1], 16))
-    return folds
-
-
-WIDTHS = _width_folds()
 # Every one-to-one fold, in one table: the README lists the same characters.
 FOLDS: dict[str, str] = {**QUOTES, **DASHES, **WIDTHS}
 
@@ -111,15 +140,13 @@ def _units(word: str) -> list[tuple[int, int]]:
     """
     units: list[tuple[int, int]] = []
     start = 0
-    for index in range(1, len(word) + 1):
-        if index == len(word):
-            units.append((start, index))
-            break
-        code = ord(word[index])
-        attaches = unicodedata.combining(word[index]) or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
+    for index, char in enumerate(word[1:], start=1):
+        code = ord(char)
+        attaches = unicodedata.combining(char) or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF
         if not attaches:
             units.append((start, index))
             start = index
+    units.append((start, len(word)))
     composed = [unicodedata.normalize("NFC", word[a:b]) for a, b in units]
     if "".join(composed) != unicodedata.normalize("NFC", word):
         return [(0, len(word))]
@@ -163,9 +190,9 @@ def _mapped(text: str) -> tuple[str, array[int], array[int]]:
                 emit(out, start, end)
     if chars and chars[-1] == " ":
         chars.pop(), starts.pop(), ends.pop()
-    # Whitespace between two Han or kana characters is nothing (a line break inside a sentence).
-    keep = [i for i, char in enumerate(chars)
-            if not (char == " " and 0 < i < len(chars) - 1 and is_cjk(chars[i - 1]) and is_cjk(chars[i + 1]))]
+    # Whitespace between two Han or kana characters is nothing (a line break inside a sentence). A space is never
+    # first or last (neither emitted first nor kept last), so it always has a character on either side.
+    keep = [i for i, char in enumerate(chars) if not (char == " " and is_cjk(chars[i - 1]) and is_cjk(chars[i + 1]))]
     if len(keep) < len(chars):
         chars = [chars[i] for i in keep]
         starts = array("q", (starts[i] for i in keep))
@@ -182,15 +209,16 @@ class CaptureText:
 
     text: str
     normalised: str
-    _starts: array[int] | None = None  # per normalised character, where its original text starts and ends;
-    _ends: array[int] | None = None  # None on the fast path, where whitespace runs are the only difference
+    # Per normalised character, where its original text starts and ends; None on the fast path, where whitespace
+    # runs are the only difference.
+    _spans: tuple[array[int], array[int]] | None = None
 
     @classmethod
     def from_text(cls, text: str) -> CaptureText:
         if unicodedata.is_normalized("NFC", text) and not _NEEDS_MAP.search(text):
             return cls(text, normalise(text))
         normalised, starts, ends = _mapped(text)
-        return cls(text, normalised, starts, ends)
+        return cls(text, normalised, (starts, ends))
 
     @cached_property
     def _gaps(self) -> tuple[int, list[int]]:
@@ -205,10 +233,11 @@ class CaptureText:
 
     def span(self, index: int) -> tuple[int, int]:
         """Start and end, in the original text, of what the normalised character at `index` stands for."""
-        if self._starts is not None and self._ends is not None:
-            return self._starts[index], self._ends[index]
+        if self._spans is not None:
+            starts, ends = self._spans
+            return starts[index], ends[index]
         lead, gaps = self._gaps
-        spaces_before = self.normalised.count(" ", 0, index)
+        spaces_before = self.normalised[:index].count(" ")
         start = lead + index - spaces_before + gaps[spaces_before]
         if self.normalised[index] == " ":
             return start, start + gaps[spaces_before + 1] - gaps[spaces_before]
@@ -216,10 +245,8 @@ class CaptureText:
 
     def line_col(self, index: int) -> tuple[int, int]:
         """1-based line and column in the original text of the normalised character at `index`."""
-        offset = self.span(index)[0]
-        line = self.text.count("\n", 0, offset) + 1
-        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        return line, col
+        before = self.text[:self.span(index)[0]]
+        return before.count("\n") + 1, len(before) - before.rfind("\n")
 
     def original(self, start: int, end: int) -> str:
         """The original text that the normalised characters start..end-1 stand for."""
@@ -235,11 +262,6 @@ _JOINERS = "-'\u2010\u2011\u2012\u2013\u2212\u02bc\u2019/"  # not the em dash U+
 _NUMBER_JOINERS = ".,:\u00a0\u2009\u202f\u2007"
 _SIGNS = "+-\u2212\u00b1"
 _AFTER_NUMBER = "%\u2030\u2031\u00b0"
-
-
-def _groups_digits(whitespace: str) -> bool:
-    """Thin, narrow or no-break spaces (and nothing else) between digits group them: '15 000' is one number."""
-    return bool(whitespace) and all(c in _NUMBER_JOINERS for c in whitespace)
 
 
 def _is_word(char: str) -> bool:
@@ -279,7 +301,7 @@ def _cuts_at(capture: CaptureText, edge: int) -> str | None:
     if _is_word(left) and _is_word(right) and not (is_cjk(left) and is_cjk(right)):
         return "inside a word or number"
     for joiner in (edge - 1, edge):
-        if 0 <= joiner < len(text) and _joins(capture, joiner, at(joiner - 1), at(joiner + 1)):
+        if _joins(capture, joiner, at(joiner - 1), at(joiner + 1)):  # outside the text, at() is a space: no join
             return "next to a hyphen, apostrophe or separator inside a word or number"
     return None
 
@@ -292,7 +314,9 @@ def _joins(capture: CaptureText, index: int, left: str, right: str) -> bool:
     if original in _JOINERS:
         return True
     if left.isdigit() and right.isdigit():
-        return original in _NUMBER_JOINERS or _groups_digits(original)
+        # A separator, or thin, narrow or no-break spaces and nothing else: '15 000' is one number. (`original`
+        # is never empty: every normalised character stands for at least one character of the capture.)
+        return all(c in _NUMBER_JOINERS for c in original)
     # "U.S.", "e.g.": a full stop inside an abbreviation; "year.According" is two run-together sentences.
     return original == "." and not (left.islower() and right.isupper())
 
@@ -332,7 +356,7 @@ def too_short(passage: str) -> str | None:
     normalised = normalise(passage)
     if not any(_is_word(c) for c in normalised):
         return "the passage has no word in it"
-    if words_in(normalised) < MIN_WORDS and sum(map(is_cjk, normalised)) < MIN_CJK_CHARACTERS:
+    if words_in(normalised) < MIN_WORDS:  # six Han or kana characters are three words
         return (f"the passage has fewer than {MIN_WORDS} words; a quote that short proves nothing on its own "
                 "(extend it to the clause or sentence that says what the record claims)")
     return None
@@ -345,11 +369,8 @@ def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | Passage
         return PassageMiss("", 1, 1, [], ["the passage is empty"])
     found: list[tuple[int, str | None]] = []
     cut: list[tuple[int, str | None]] = []
-    start = capture.normalised.find(wanted)
-    while start >= 0:
-        reason = cuts_a_token(capture, start, start + len(wanted))
+    for start, reason in _places(wanted, capture):
         (cut if reason else found).append((start, reason))
-        start = capture.normalised.find(wanted, start + 1)
     if not found:
         if cut:
             return _cut_miss(wanted, capture, cut[0][0], str(cut[0][1]))
@@ -362,15 +383,19 @@ def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | Passage
                         () if kind == "exact" else folds_used(passage.strip(), as_written))
 
 
+def _places(wanted: str, capture: CaptureText) -> Iterator[tuple[int, str | None]]:
+    """Every place (overlapping ones too) where non-empty `wanted` occurs in the normalised capture, with why a
+    match there would cut a word or number (None when it would not)."""
+    start = capture.normalised.find(wanted)
+    while start >= 0:
+        yield start, cuts_a_token(capture, start, start + len(wanted))
+        start = capture.normalised.find(wanted, start + 1)
+
+
 def occurs(name: str, capture: CaptureText) -> bool:
     """Whether a name occurs in the capture on word boundaries, under the passage check's normalisation."""
     wanted = normalise(name)
-    start = capture.normalised.find(wanted) if wanted else -1
-    while start >= 0:
-        if cuts_a_token(capture, start, start + len(wanted)) is None:
-            return True
-        start = capture.normalised.find(wanted, start + 1)
-    return False
+    return bool(wanted) and any(reason is None for _, reason in _places(wanted, capture))
 
 
 def folds_used(passage: str, as_written: str) -> tuple[str, ...]:
@@ -423,30 +448,29 @@ def _closest(wanted: str, capture: CaptureText) -> PassageMiss:
         hints.append("the passage contains an ellipsis: quote one contiguous passage, never splice with '...'")
     if re.search(r"\[[^\]]*\]", wanted):
         hints.append("brackets are only allowed where the capture itself has them; do not add editorial insertions")
-    want = tokens(wanted)
+    want = tokens(wanted)  # never empty: the passage is not, and every character but a space is in a token
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(capture.normalised)]
     have = [capture.normalised[a:b] for a, b in spans]
-    if not have or not want:
-        return PassageMiss("", 1, 1, [], hints + (["the capture is empty"] if not have else []))
+    if not have:
+        return PassageMiss("", 1, 1, [], hints + ["the capture is empty"])
     size = len(want)
-    starts = _best_windows(want, have, size)
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(want)
-    best: tuple[tuple[int, int, int], int, int] = ((-1, 0, 0), 0, size)
-    for start in starts:
-        for length in range(max(1, size - 2), size + 3):
-            matcher.set_seq1(have[start:start + length])
-            matched = sum(block.size for block in matcher.get_matching_blocks())
-            edits = sum(tag != "equal" for tag, *_ in matcher.get_opcodes())
-            # Most tokens in common, then fewest separate edits, then the length closest to the passage's.
-            score = (matched, -edits, -abs(length - size))
-            if score > best[0]:
-                best = (score, start, length)
-    _, best_start, length = best
+    matcher = _matcher(want)
+
+    def score(candidate: tuple[int, int]) -> tuple[int, int, int]:
+        start, length = candidate
+        matcher.set_seq1(have[start:start + length])
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        edits = sum(tag != "equal" for tag, *_ in matcher.get_opcodes())
+        # Most tokens in common, then fewest separate edits, then the length closest to the passage's.
+        return matched, -edits, -abs(length - size)
+
+    # The first of the best, as max() returns it.
+    best_start, length = max(((start, length) for start in _best_windows(want, have, size)
+                              for length in range(max(1, size - 2), size + 3)), key=score)
     window = have[best_start:best_start + length]
     begin, finish = spans[best_start][0], spans[min(best_start + length, len(spans)) - 1][1]
     differences = _differences(want, window)
-    if not differences and window == want:
+    if window == want:
         differences = [f"the words are the same, but the spacing differs: the capture has "
                        f"'{capture.normalised[begin:finish]}'"]
     line, col = capture.line_col(begin)
@@ -460,21 +484,32 @@ def _best_windows(want: list[str], have: list[str], size: int) -> list[int]:
     shared = sum(min(count, need[token]) for token, count in window.items())
     scores = [shared]
     for start in range(1, max(1, len(have) - size + 1)):
-        leaving, entering = have[start - 1], have[start + size - 1] if start + size - 1 < len(have) else None
+        leaving, entering = have[start - 1], have[start + size - 1]  # start + size <= len(have)
         if need[leaving] and window[leaving] <= need[leaving]:
             shared -= 1
         window[leaving] -= 1
-        if entering is not None:
-            window[entering] += 1
-            if need[entering] and window[entering] <= need[entering]:
-                shared += 1
+        window[entering] += 1
+        if need[entering] and window[entering] <= need[entering]:
+            shared += 1
         scores.append(shared)
     ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:CANDIDATES]
     return sorted({max(0, i + shift) for i in ranked for shift in (-2, -1, 0, 1, 2)})
 
 
+def _matcher(want: list[str]) -> difflib.SequenceMatcher[str]:
+    """A matcher of the passage's tokens against a window's (set with set_seq1), to choose and to explain.
+
+    Without difflib's "popular token" heuristic (autojunk), which on passages of 200 tokens or more would keep
+    "the" or "," from anchoring a match: two differences around a "the" would be reported as one.
+    """
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(want)
+    return matcher
+
+
 def _differences(want: list[str], window: list[str]) -> list[str]:
-    matcher = difflib.SequenceMatcher(a=window, b=want, autojunk=False)
+    matcher = _matcher(want)
+    matcher.set_seq1(window)
     differences = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         ours, theirs = _join(want[j1:j2]), _join(window[i1:i2])
