@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from .extract.model import TextLocator
 from .inputs import Refused, capture_input, read_input
 from .models import Source
-from .passage import CaptureText
+from .passage import CaptureText, pdf_bridges
 from .problems import Problem, warning
 from .yaml_read import Document
 
@@ -97,8 +97,15 @@ def open_captures(root: Path, sources: list[tuple[int, Source]], doc: Document,
         else:
             text = opened.extracted_capture(raw, registered, extractions)
         if text is not None:
-            captures[source.id] = CaptureText.from_text(text)
+            captures[source.id] = CaptureText.from_text(text, pdf_bridges(text) if _from_pdf(source) else ())
     return captures, problems
+
+
+def _from_pdf(source: Source) -> bool:
+    """Whether the text a passage is checked against was extracted from a PDF (a PDF capture, or a PDF kept in
+    a web archive): its lines are the page's, so a quote may cross line-end hyphens and page breaks."""
+    # The extractor string names the page's own extractor last: "pdf/2 ...", or "warc/1 warcio ...; pdf/2 ...".
+    return source.extracted is not None and source.extracted.extractor.split("; ")[-1].startswith("pdf/")
 
 
 @dataclass

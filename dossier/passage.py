@@ -41,7 +41,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -212,13 +212,23 @@ class CaptureText:
     # Per normalised character, where its original text starts and ends; None on the fast path, where whitespace
     # runs are the only difference.
     _spans: tuple[array[int], array[int]] | None = None
+    # Stretches a quote may pass over (a PDF's line-end hyphens and page breaks: see `pdf_bridges`).
+    bridges: tuple[Bridge, ...] = ()
 
     @classmethod
-    def from_text(cls, text: str) -> CaptureText:
+    def from_text(cls, text: str, bridges: tuple[Bridge, ...] = ()) -> CaptureText:
         if unicodedata.is_normalized("NFC", text) and not _NEEDS_MAP.search(text):
-            return cls(text, normalise(text))
+            return cls(text, normalise(text), bridges=bridges)
         normalised, starts, ends = _mapped(text)
-        return cls(text, normalised, (starts, ends))
+        return cls(text, normalised, (starts, ends), bridges)
+
+    @cached_property
+    def bridged(self) -> tuple[Bridged, ...]:
+        """The capture read across its bridges: line-end hyphens dropped, then kept (page breaks passed over in
+        both). Made only when a passage is not found in the capture as it is."""
+        if not self.bridges:
+            return ()
+        return tuple(Bridged.across(self.text, self.bridges, keep_hyphens) for keep_hyphens in (False, True))
 
     @cached_property
     def _gaps(self) -> tuple[int, list[int]]:
@@ -243,14 +253,158 @@ class CaptureText:
             return start, start + gaps[spaces_before + 1] - gaps[spaces_before]
         return start, start + 1
 
+    @cached_property
+    def _hyphen_edges(self) -> frozenset[int]:
+        """Where the words hyphenated at a line end begin and end, in the original text."""
+        return frozenset(edge for bridge in self.bridges if bridge.kind == "line-end hyphen"
+                         for edge in (bridge.start, bridge.end))
+
+    def cuts_hyphenated_word(self, start: int, end: int) -> bool:
+        """Whether normalised start..end begins or ends at a line-end hyphen ("national" of "inter-\nnational")."""
+        return self.span(start)[0] in self._hyphen_edges or self.span(end - 1)[1] in self._hyphen_edges
+
     def line_col(self, index: int) -> tuple[int, int]:
         """1-based line and column in the original text of the normalised character at `index`."""
-        before = self.text[:self.span(index)[0]]
-        return before.count("\n") + 1, len(before) - before.rfind("\n")
+        return line_col_at(self.text, self.span(index)[0])
 
     def original(self, start: int, end: int) -> str:
         """The original text that the normalised characters start..end-1 stand for."""
         return self.text[self.span(start)[0]:self.span(end - 1)[1]]
+
+
+def line_col_at(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of position `offset` of `text`."""
+    before = text[:offset]
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+# --- Bridges: a quote across a PDF's line-end hyphen or page break ---------------------------------------------
+#
+# The text extracted from a PDF keeps the lines of the page (dossier/extract/pdf.py): a word hyphenated at the
+# end of a line is "inter-\nnational", and a paragraph running onto the next page is interrupted by the page's
+# foot (a page number), a form feed on a line of its own, and the next page's head (a running title). A reader
+# of the PDF quotes "international" (or "inter-national" for a compound) and the paragraph without the page
+# furniture. So, only for PDF text, and only when the passage is not found as the text is: a line-end hyphen
+# between two letters may be read without the hyphen or with it (and without the line break), and a page
+# break with the furniture around it as one space. The match says which bridges it used.
+
+PDF_PAGE_BREAK = "\n\f\n"
+_LINE_END_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u00ad]\n(?=\w)")  # hyphen-minus, hyphen, soft hyphen
+_GROUP = re.compile(r"(?:[^\n]*\S[^\n]*(?:\n|$))+")  # lines with text, up to a blank line
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+FURNITURE_WORDS = 15  # a running head or foot is a line or two: a longer group is the document's text
+FURNITURE_GROUPS = 2  # groups of furniture looked for at each side of a page break
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A stretch of a PDF's extracted text that a quote may pass over."""
+
+    kind: Literal["line-end hyphen", "page break"]
+    start: int
+    end: int
+
+
+def pdf_bridges(text: str) -> tuple[Bridge, ...]:
+    """The line-end hyphens and page breaks (with their running heads, feet and page numbers) of PDF text."""
+    hyphens = [Bridge("line-end hyphen", m.start(), m.end()) for m in _LINE_END_HYPHEN.finditer(text)]
+    return tuple(sorted(hyphens + _page_breaks(text), key=lambda bridge: bridge.start))
+
+
+def _page_breaks(text: str) -> list[Bridge]:
+    """Each page break, widened over the furniture either side of it: groups of a few words that are a page
+    number, or that recur, digits aside, among the first or last groups of other pages."""
+    breaks = [m.start() for m in re.finditer(re.escape(PDF_PAGE_BREAK), text)]
+    if not breaks:
+        return []
+    pages = [0, *(b + len(PDF_PAGE_BREAK) for b in breaks)]
+    ends = [*breaks, len(text)]
+    groups = [[(m.start(), m.start() + len(m.group().rstrip())) for m in _GROUP.finditer(text, lo, hi)]
+              for lo, hi in zip(pages, ends, strict=True)]
+    # A running head or foot recurs at the top or bottom of pages (a PDF may write the page's head last).
+    recurring = Counter(shape for page in groups for shape in
+                        {_shape(text, *group) for group in page[:FURNITURE_GROUPS] + page[-FURNITURE_GROUPS:]})
+    bridges = []
+    for index, position in enumerate(breaks):
+        before, after = groups[index], groups[index + 1]
+        start = _furniture_edge(text, list(reversed(before)), recurring, position)
+        end = _furniture_edge(text, after, recurring, position + len(PDF_PAGE_BREAK), forward=True)
+        bridges.append(Bridge("page break", start, end))
+    return bridges
+
+
+def _shape(text: str, start: int, end: int) -> str:
+    return " ".join(re.sub(r"\d+", "#", text[start:end]).split())
+
+
+def _furniture_edge(text: str, groups: list[tuple[int, int]], recurring: Counter[str], edge: int,
+                    forward: bool = False) -> int:
+    """Where the page's own text stops (or, `forward`, starts) on one side of a page break: past at most
+    FURNITURE_GROUPS groups of furniture, nearest the break first."""
+    for start, end in groups[:FURNITURE_GROUPS]:
+        words = text[start:end].split()
+        furniture = len(words) <= FURNITURE_WORDS and (
+            _PAGE_NUMBER.match(text[start:end].strip()) is not None or recurring[_shape(text, start, end)] > 1)
+        if not furniture:
+            break
+        edge = end if forward else start
+    if forward:
+        following = [start for start, _ in groups if start >= edge]
+        return following[0] if following else len(text)
+    preceding = [end for _, end in groups if end <= edge]
+    return preceding[0] if preceding else 0
+
+
+@dataclass(frozen=True)
+class Bridged:
+    """A capture's text with its bridges passed over, and per character the original text it stands for."""
+
+    capture: CaptureText
+    starts: array[int]
+    ends: array[int]
+    bridges: tuple[Bridge, ...]
+    keep_hyphens: bool
+
+    @classmethod
+    def across(cls, text: str, bridges: tuple[Bridge, ...], keep_hyphens: bool) -> Bridged:
+        chars: list[str] = []
+        starts: array[int] = array("q")
+        ends: array[int] = array("q")
+        position = 0
+        for bridge in bridges:
+            if bridge.start < position:  # overlapping bridges: the first one wins
+                continue
+            chars.append(text[position:bridge.start])
+            starts.extend(range(position, bridge.start))
+            ends.extend(range(position + 1, bridge.start + 1))
+            if bridge.kind == "page break":
+                chars.append(" ")
+            elif keep_hyphens:
+                chars.append(text[bridge.start])  # the hyphen as printed (folded, or invisible, as anywhere)
+            if bridge.kind == "page break" or keep_hyphens:
+                starts.append(bridge.start)
+                ends.append(bridge.end)
+            position = bridge.end
+        chars.append(text[position:])
+        starts.extend(range(position, len(text)))
+        ends.extend(range(position + 1, len(text) + 1))
+        return cls(CaptureText.from_text("".join(chars)), starts, ends, bridges, keep_hyphens)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text that normalised characters start..end-1 of the bridged text stand for."""
+        first, _ = self.capture.span(start)
+        _, last = self.capture.span(end - 1)
+        return self.starts[first], self.ends[last - 1]
+
+    def used(self, start: int, end: int) -> tuple[str, ...]:
+        """The bridges inside original start..end, in words, for the match report."""
+        kinds = {bridge.kind for bridge in self.bridges if start < bridge.start and bridge.end <= end}
+        names = []
+        if "line-end hyphen" in kinds:
+            names.append("line-end hyphen kept" if self.keep_hyphens else "line-end hyphen dropped")
+        if "page break" in kinds:
+            names.append("page break (running head, foot and page number passed over)")
+        return tuple(names)
 
 
 # --- Token boundaries ----------------------------------------------------------------------------------------
@@ -274,11 +428,15 @@ def cuts_a_token(capture: CaptureText, start: int, end: int) -> str | None:
         reason = _cuts_at(capture, edge)
         if reason:
             return reason
+    if capture.bridges and capture.cuts_hyphenated_word(start, end):
+        return "inside a word hyphenated at the end of a line"
     text = capture.normalised
     before = text[start - 1] if start > 0 else " "
     far = text[start - 2] if start > 1 else " "
-    # A sign or currency symbol belongs to its number: "2.1" of "-2.1", "1.1 billion" of "$1.1 billion".
-    if text[start].isdigit() and (before in _SIGNS or unicodedata.category(before) == "Sc") and not _is_word(far):
+    # A sign or currency symbol belongs to its number: "2.1" of "-2.1", "1.1 billion" of "$1.1 billion" and of
+    # "US$1.1 billion". A dash after a word ("year-2.1", an em dash folded) is punctuation, not a sign.
+    sign = before in _SIGNS and not _is_word(far)
+    if text[start].isdigit() and (sign or unicodedata.category(before) == "Sc"):
         return "after the sign or currency symbol of a number"
     after = text[end] if end < len(text) else " "
     if text[end - 1].isdigit() and (after in _AFTER_NUMBER or unicodedata.category(after) == "Sc"):
@@ -310,7 +468,8 @@ def _joins(capture: CaptureText, index: int, left: str, right: str) -> bool:
     """Whether the character at normalised `index` makes one token of the letters or digits either side."""
     if not (_is_word(left) and _is_word(right)):
         return False
-    original = capture.text[slice(*capture.span(index))]  # as the capture writes it: an em dash is no hyphen
+    # As the capture writes it (an em dash is no hyphen), its width folded: "１５，０００" is one number.
+    original = capture.text[slice(*capture.span(index))].translate(_WIDTH_TABLE)
     if original in _JOINERS:
         return True
     if left.isdigit() and right.isdigit():
@@ -372,6 +531,9 @@ def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | Passage
     for start, reason in _places(wanted, capture):
         (cut if reason else found).append((start, reason))
     if not found:
+        across = _across_bridges(passage, wanted, capture)
+        if across is not None:
+            return across
         if cut:
             return _cut_miss(wanted, capture, cut[0][0], str(cut[0][1]))
         return _closest(wanted, capture)
@@ -381,6 +543,21 @@ def verify_passage(passage: str, capture: CaptureText) -> PassageMatch | Passage
     line, col = capture.line_col(first)
     return PassageMatch(kind, line, col, tuple(capture.line_col(s) for s, _ in found),
                         () if kind == "exact" else folds_used(passage.strip(), as_written))
+
+
+def _across_bridges(passage: str, wanted: str, capture: CaptureText) -> PassageMatch | None:
+    """The match of a passage that runs over a PDF's line-end hyphen or page break, or None."""
+    for bridged in capture.bridged:
+        found = [start for start, reason in _places(wanted, bridged.capture) if reason is None]
+        if not found:
+            continue
+        spans = [bridged.original_span(start, start + len(wanted)) for start in found]
+        begin, end = spans[0]
+        used = bridged.used(begin, end)
+        line, col = line_col_at(capture.text, begin)
+        return PassageMatch("normalised", line, col, tuple(line_col_at(capture.text, b) for b, _ in spans),
+                            folds_used(passage.strip(), capture.text[begin:end]) + used)
+    return None
 
 
 def _places(wanted: str, capture: CaptureText) -> Iterator[tuple[int, str | None]]:
@@ -429,6 +606,7 @@ def _cut_miss(wanted: str, capture: CaptureText, start: int, reason: str) -> Pas
 # A number with its separators, a word with its inner hyphens and apostrophes, or one punctuation mark.
 _TOKEN = re.compile(r"\d+(?:[.,:\u00a0\u2009\u202f]\d+)*|\w+(?:['-]\w+)*|[^\w\s]")
 CANDIDATES = 12  # windows refined with difflib after the linear pre-selection
+MAX_SPREAD = 60  # tokens a window's ends may move when widened: bounds the work on a miss
 
 
 def tokens(text: str) -> list[str]:
@@ -464,9 +642,10 @@ def _closest(wanted: str, capture: CaptureText) -> PassageMiss:
         # Most tokens in common, then fewest separate edits, then the length closest to the passage's.
         return matched, -edits, -abs(length - size)
 
-    # The first of the best, as max() returns it.
-    best_start, length = max(((start, length) for start in _best_windows(want, have, size)
-                              for length in range(max(1, size - 2), size + 3)), key=score)
+    # The first of the best, as max() returns it; then widened, for a passage that adds or drops a clause.
+    best = max(((start, length) for start in _best_windows(want, have, size)
+                for length in range(max(1, size - 2), size + 3)), key=score)
+    best_start, length = _widened(best, score, size, len(have))
     window = have[best_start:best_start + length]
     begin, finish = spans[best_start][0], spans[min(best_start + length, len(spans)) - 1][1]
     differences = _differences(want, window)
@@ -475,6 +654,24 @@ def _closest(wanted: str, capture: CaptureText) -> PassageMiss:
                        f"'{capture.normalised[begin:finish]}'"]
     line, col = capture.line_col(begin)
     return PassageMiss(capture.original(begin, finish), line, col, differences, hints)
+
+
+def _widened(best: tuple[int, int], score: Callable[[tuple[int, int]], tuple[int, int, int]], size: int,
+             total: int) -> tuple[int, int]:
+    """The best window, its end then its start moved by up to the passage's length (2 to `MAX_SPREAD` tokens).
+
+    The pre-selection compares windows of about the passage's length; a passage that drops a clause of the
+    capture ("the workers arrived" for "the workers, mostly young men, arrived") is closest to a longer
+    stretch, and one that adds a clause to a shorter one. Keeping the current window first on a tie, as
+    max() does with the first of equal scores, means a wider search never makes the explanation worse.
+    """
+    spread = min(max(2, size), MAX_SPREAD)
+    start, length = best
+    ends = range(max(start + 1, start + length - spread), min(total, start + length + spread) + 1)
+    start, length = max([best] + [(start, end - start) for end in ends], key=score)
+    end = start + length
+    starts = range(max(0, start - spread), min(end, start + spread + 1))
+    return max([(start, length)] + [(first, end - first) for first in starts], key=score)
 
 
 def _best_windows(want: list[str], have: list[str], size: int) -> list[int]:
