@@ -17,7 +17,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .dates import PartialDate, display_date, latest
-from .models import Figure, Judgement, Origin, OriginGroup, Provision, Record, Source
+from .models import (
+    Figure,
+    Judgement,
+    Origin,
+    OriginGroup,
+    Provision,
+    Record,
+    Source,
+    Translation,
+    language_name,
+    primary_language,
+)
 from .passage import PassageMatch
 from .rules import name_key
 from .support import Support, grade_key, judgement_support, origin_of, outruns
@@ -189,6 +200,32 @@ class Finding:
     def reference(self) -> str:
         """How the brief refers to the finding elsewhere: its paragraph number."""
         return f"{self.number}"
+
+    @property
+    def language(self) -> str:
+        """The passage's language tag (the record's own, else its source's): the quote's `lang` in the brief."""
+        return self.record.passage_language(self.source.language)
+
+    @property
+    def original_label(self) -> str | None:
+        """'Korean original', over a passage not in English; None over an English one."""
+        if primary_language(self.language) == "en":
+            return None
+        return f"{language_name(self.language)} original"
+
+    @property
+    def translation_label(self) -> str | None:
+        """Who made the passage's translation and how, over the translation; None when there is none."""
+        return translation_label(self.record.translation) if self.record.translation else None
+
+
+def translation_label(translation: Translation) -> str:
+    """'Unofficial machine translation by DeepL, reviewed by J. Kim': the brief never presents a translation
+    as the source's words, and says whose and how made it."""
+    if translation.method == "human":
+        return f"Unofficial translation by {translation.by}"
+    label = f"Unofficial machine translation by {translation.by}"
+    return f"{label}, reviewed by {translation.reviewed_by}" if translation.method == "machine, reviewed" else label
 
 
 @dataclass(frozen=True)

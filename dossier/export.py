@@ -14,9 +14,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .assemble import Dossier, Finding, JudgementView
 from .dates import PartialDate
-from .models import Actor, CaptureKind, DateOnPage, Extracted, Figure, OriginalPublication, Provision, Retrieval, Source
+from .models import (
+    Actor,
+    CaptureKind,
+    DateOnPage,
+    Extracted,
+    Figure,
+    OriginalPublication,
+    Provision,
+    Retrieval,
+    Source,
+    Translation,
+)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Out(BaseModel):
@@ -75,6 +86,11 @@ class RecordOut(Out):
     title: str
     claim: str
     passage: str
+    language: str = Field(description="The passage's language, a BCP 47 tag: the record's own language, else its "
+                          "source's.")
+    translation: Translation | None = Field(description="For a passage not in English: its English translation, "
+                                            "who made it (by) and how (method, and reviewed_by for a reviewed "
+                                            "machine translation).")
     passage_check: PassageCheck
     source: SourceRef
     provisions: list[str] = Field(description="Provision ids the record is tagged with.")
@@ -146,7 +162,7 @@ class JudgementOut(Out):
 
 
 class DossierOut(Out):
-    schema_version: Literal[2] = 2  # SCHEMA_VERSION; a change of shape is a new literal
+    schema_version: Literal[3] = 3  # SCHEMA_VERSION; a change of shape is a new literal
     title: str
     marking: str
     version: str = Field(description="Hash of every input the brief was built from.")
@@ -187,6 +203,8 @@ def record_out(finding: Finding) -> RecordOut:
         title=r.title,
         claim=r.claim,
         passage=r.passage,
+        language=finding.language,
+        translation=r.translation,
         passage_check=PassageCheck(kind=finding.match.kind, line=finding.match.line, col=finding.match.col,
                                    folds=list(finding.match.folds), locator=finding.locator),
         source=SourceRef(id=s.id, capture=f"seeds/{s.capture}", sha256=s.sha256, outlet=s.outlet, title=s.title,

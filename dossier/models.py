@@ -8,6 +8,7 @@ descriptions double as the hover text an editor shows (see `dossier schema`).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -45,6 +46,57 @@ PartialDate = Annotated[
 ]
 Text = Annotated[str, AfterValidator(_check_text)]
 Line = Annotated[str, AfterValidator(_check_line)]
+
+# Tags the evidence uses most, known valid without loading langcodes' registry (74 ms at start-up, which every
+# `dossier validate` would pay for the register alone); tests/test_translations.py checks each with langcodes.
+COMMON_LANGUAGE_TAGS = frozenset({"en", "ko", "ja", "zh", "zh-Hans", "zh-Hant", "ru", "uk", "fr", "de", "es"})
+
+
+@cache
+def language_tag_problem(tag: str) -> str | None:
+    """Why `tag` is not a BCP 47 language tag a reader can act on, or None when it is one.
+
+    Valid means registered in IANA's language subtag registry (langcodes' `tag_is_valid`), written with
+    hyphens (langcodes also reads `ko_KR`, BCP 47 does not), and naming a language: `und` (undetermined) and
+    private-use tags (`x-...`) say nothing about the text.
+    """
+    if tag in COMMON_LANGUAGE_TAGS:
+        return None
+    import langcodes  # only for tags outside the common set
+
+    shown = tag if len(tag) <= 40 else tag[:37] + "..."
+    if "_" in tag or not langcodes.tag_is_valid(tag):
+        return f"'{shown}' is not a BCP 47 language tag; write e.g. en, ko, ja, ru, zh-Hans or zh-Hant"
+    if primary_language(tag) in ("und", "x"):
+        return f"'{shown}' names no language; write the language of the text, e.g. en, ko, ja, ru or zh-Hans"
+    return None
+
+
+def primary_language(tag: str) -> str:
+    """The primary language subtag, lower-case: 'ko' for 'ko-KR', 'zh' for 'zh-Hant' (BCP 47 is case-blind)."""
+    return tag.split("-", 1)[0].lower()
+
+
+def language_name(tag: str) -> str:
+    """The language's English name, for a reader: 'Korean' for ko-KR, 'Chinese' for zh-Hant."""
+    import langcodes  # loaded only when a brief or a message names a language
+
+    return str(langcodes.Language.get(tag).language_name("en"))
+
+
+def _check_language(value: str) -> str:
+    problem = language_tag_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value  # kept as written: the register and the records are evidence, not canonical forms
+
+
+LanguageTag = Annotated[
+    str,
+    AfterValidator(_check_language),
+    # The pattern only lets an editor underline spaces and underscores as you type; validate checks the registry.
+    Field(json_schema_extra={"pattern": r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$"}),
+]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="Lower-case hex SHA-256.")]
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
@@ -152,6 +204,53 @@ class Grading(Strict):
         return f"{self.reliability}{self.credibility}"
 
 
+TranslationMethod = Literal["human", "machine", "machine, reviewed"]
+
+
+class Translation(Strict):
+    """An English translation of a passage quoted in another language: what it says, who made it and how."""
+
+    text: Text = Field(description="The passage in English, complete: every sentence of the quote, nothing added. "
+                                   "The brief prints it under the original as an unofficial translation.")
+    by: Line = Field(description="Who made the translation: a person or team (e.g. 'J. Kim, DPRK desk'); for a "
+                                 "machine translation, the system (e.g. 'DeepL').")
+    method: TranslationMethod = Field(
+        description="How it was made: human (translated by a person), machine (by a system, unchecked), or "
+                    "\"machine, reviewed\" (a machine translation a person checked against the original and "
+                    "corrected; name them in reviewed_by).")
+    reviewed_by: Line | None = Field(
+        default=None,
+        description="Only for method \"machine, reviewed\": who checked the machine translation against the "
+                    "original.")
+
+    # What each required field is, for the message when it is missing: a translation without a translator is
+    # the mistake that matters, and pydantic's "missing required field 'by'" does not say what to write.
+    REQUIRED: ClassVar[dict[str, str]] = {
+        "text": "text, the passage in English",
+        "by": "by, who made the translation (a person or team; for a machine translation, the system)",
+        "method": "method, how it was made (human, machine, or \"machine, reviewed\" with reviewed_by)",
+    }
+
+    @model_validator(mode="before")
+    @classmethod
+    def _says_what_is_missing(cls, data: object) -> object:
+        missing = [name for name in cls.REQUIRED if isinstance(data, dict) and name not in data]
+        if missing:
+            raise ValueError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing: add "
+                             + "; ".join(cls.REQUIRED[name] for name in missing))
+        return data
+
+    @model_validator(mode="after")
+    def _reviewer_for_reviewed(self) -> Translation:
+        if self.method == "machine, reviewed" and self.reviewed_by is None:
+            raise ValueError("method is 'machine, reviewed': add reviewed_by, the person who checked the machine "
+                             "translation against the original")
+        if self.method != "machine, reviewed" and self.reviewed_by is not None:
+            raise ValueError(f"reviewed_by is only for method 'machine, reviewed', not '{self.method}': a reviewed "
+                             "machine translation says so in method")
+        return self
+
+
 class Record(Strict):
     """One claim from one archived article, with the verbatim passage that supports it."""
 
@@ -167,9 +266,20 @@ class Record(Strict):
             "The verbatim quote from the capture, copied exactly: one contiguous run that begins and ends on whole "
             "words and numbers, at least three words, found once in the capture. Only whitespace, typographic "
             "quotes and dashes, width forms, ligatures and invisible characters may differ; no ellipses, no "
-            "bracketed edits; every word and number must match."
+            "bracketed edits; every word and number must match. Quote it in the capture's own language; a passage "
+            "not in English carries a translation."
         )
     )
+    language: LanguageTag | None = Field(
+        default=None,
+        description="Only when the passage is not in its source's language (a Korean quote inside an English "
+                    "article): the passage's language as a BCP 47 tag, e.g. ko, ja, ru, zh-Hans, zh-Hant. By "
+                    "default the passage is in the language seeds/sources.yaml gives for its source.")
+    translation: Translation | None = Field(
+        default=None,
+        description="For a passage not in English: an English translation, with who made it (by) and how "
+                    "(method: human, machine, or \"machine, reviewed\" with reviewed_by). The passage itself stays "
+                    "in the original language.")
     reporting_chain: list[Line] = Field(
         min_length=1,
         description="How the information travelled, origin first, ending with the outlet whose capture we hold; "
@@ -193,6 +303,10 @@ class Record(Strict):
                                     description="Ids of records this one disputes (denials are evidence too).")
     status: Status = Field(description="draft until a reviewer has checked it; the reviewer sets reviewed. Drafts are "
                                         "marked as such in the brief.")
+
+    def passage_language(self, source_language: str) -> str:
+        """The language the passage is in: its own `language` when given, else its source's."""
+        return self.language if self.language is not None else source_language
 
     @property
     def origin(self) -> str:
@@ -312,7 +426,9 @@ class Source(Strict):
     authors: list[Line] = Field(default_factory=list, description="Bylines as captured.")
     published: PartialDate | None = Field(default=None, description="Publication date as far as the capture shows it.")
     url: Line | None = Field(default=None, description="The address, only if the capture shows it.")
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2})?$")] = Field(description="BCP 47 code, e.g. en.")
+    language: LanguageTag = Field(
+        description="The capture's language, a BCP 47 tag: en, ko, ja, ru, zh-Hans, zh-Hant. Passages quoted from it "
+                    "are taken to be in it; a passage not in English carries a translation.")
     origin: Literal["original reporting", "republication", "wire copy"] = Field(
         description="How the piece came to be."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 from .add_source import INPUTS_LOCK
 from .errors import ScaffoldError
 from .files import create_new, writer_lock
-from .models import SLUG_PATTERN, Record
+from .models import SLUG_PATTERN, Record, language_tag_problem, primary_language
 from .resources import template_folder
 from .schema import MODELINE
 from .yaml_read import read_yaml
@@ -38,6 +39,10 @@ def new_record(root: Path, source_id: str, record_id: str | None = None) -> Path
         raise ScaffoldError(f"'{source_id}' is not a valid source id; use lower-case letters, digits and single "
                             "hyphens")
     source = _registered_source(root, source_id)
+    if source.get("kind") == "image":
+        raise ScaffoldError(f"source '{source_id}' is an image, archived as an exhibit: an image is never quoted, so "
+                            "no record can cite it; nothing was written. Archive the page or document it shows "
+                            "(text, html, pdf, warc or wacz) with dossier add-source, and quote that")
     folder = root / "evidence"
     with writer_lock(root / INPUTS_LOCK, "evidence/"):
         record_id = record_id or _free_record_id(folder, source_id)
@@ -45,7 +50,8 @@ def new_record(root: Path, source_id: str, record_id: str | None = None) -> Path
         if path.exists():
             raise ScaffoldError(f"evidence/{path.name} already exists; nothing was written (choose another --id)")
         folder.mkdir(parents=True, exist_ok=True)
-        create_new(path, skeleton(record_id, source_id, str(source.get("outlet") or "")).encode("utf-8"))
+        text = skeleton(record_id, source_id, str(source.get("outlet") or ""), _source_language(source))
+        create_new(path, text.encode("utf-8"))
     return path
 
 
@@ -67,6 +73,13 @@ def _registered_source(root: Path, source_id: str) -> dict[str, Any]:
     return by_id[source_id]
 
 
+def _source_language(source: dict[str, Any]) -> str:
+    """The source's language tag, for the skeleton's comments; English when the register's tag is not valid
+    (`validate` reports it there, and a comment must never carry text from a file it does not check)."""
+    language = source.get("language")
+    return language if isinstance(language, str) and language_tag_problem(language) is None else "en"
+
+
 def _free_record_id(folder: Path, source_id: str) -> str:
     """`<source id>-<n>`, the first n with no file yet; the analyst may rename it to say what it shows."""
     stem = source_id[: MAX_ID - 4].rstrip("-")
@@ -86,8 +99,11 @@ def field_help(path: str, indent: str = "", model: type[BaseModel] = Record, wid
     *parents, name = path.split(".")
     for parent in parents:
         annotation = current.model_fields[parent].annotation
-        assert isinstance(annotation, type) and issubclass(annotation, BaseModel), path
-        current = annotation
+        # An optional block (`translation: Translation | None`) is described by the model inside it.
+        inner = [a for a in (annotation, *typing.get_args(annotation))
+                 if isinstance(a, type) and issubclass(a, BaseModel)]
+        assert inner, path
+        current = inner[0]
     description = current.model_fields[name].description
     if not description:
         raise ValueError(f"{path} has no description in the models")
@@ -95,11 +111,16 @@ def field_help(path: str, indent: str = "", model: type[BaseModel] = Record, wid
     return "\n".join(f"{indent}# {line}" for line in lines)
 
 
-def skeleton(record_id: str, source_id: str, outlet: str) -> str:
-    """The text of a new record: every field present and commented, the blanks invalid until filled in."""
+def skeleton(record_id: str, source_id: str, outlet: str, language: str = "en") -> str:
+    """The text of a new record: every field present and commented, the blanks invalid until filled in.
+
+    A source not in English (by the primary subtag of its `language`) gets the translation block too, since
+    every passage quoted from it needs one; an English source's skeleton only says where to declare another
+    language.
+    """
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_folder()), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_scalar
     template = env.get_template("record.yaml.j2")
     return template.render(modeline=MODELINE, record_id=record_id, source_id=source_id, outlet=outlet,
-                           help=field_help)
+                           help=field_help, language=language, translated=primary_language(language) != "en")

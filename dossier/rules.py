@@ -15,9 +15,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pydantic import BaseModel
 
 from .figures import hedge_before, numbers_in, where_written, writes, writes_words
-from .glyphs import undrawable
+from .glyphs import INSTALL_CJK, needs_cjk_fonts, undrawable
 from .loader import LoadedRecord
-from .models import PLACEHOLDERS, BriefSettings, Catalog, Judgements, Origin, OriginRegister, Provision, Source
+from .lookalikes import mixed_words
+from .models import (
+    PLACEHOLDERS,
+    BriefSettings,
+    Catalog,
+    Judgements,
+    Origin,
+    OriginRegister,
+    Provision,
+    Source,
+    language_name,
+    primary_language,
+)
 from .passage import CaptureText, PassageMatch, PassageMiss, normalise, occurs, too_short, verify_passage
 from .problems import Problem, warning
 from .yaml_read import Document
@@ -276,9 +288,14 @@ def check_chain_ends_at_outlet(item: LoadedRecord, source: Source) -> list[Probl
 
 
 def check_figures(item: LoadedRecord, language: str) -> list[Problem]:
-    """Each figure's number is one the passage writes (or says how it was derived); hedges agree, as warnings."""
+    """Each figure's number is one the passage writes (or says how it was derived); hedges agree, as warnings.
+
+    `language` is the source's; numbers in words are read in the passage's own language (the record's
+    `language` when it gives one).
+    """
     record, doc = item.record, item.doc
     problems: list[Problem] = []
+    language = record.passage_language(language)
     for index, figure in enumerate(record.figures):
         loc = ("figures", index)
         if figure.written is not None:
@@ -298,6 +315,37 @@ def check_figures(item: LoadedRecord, language: str) -> list[Problem]:
         if figure.quantity is not None and figure.derived is None:
             problems += _check_hedge(item, index, figure.qualifier, figure.quantity, language)
     return problems
+
+
+TRANSLATION_EXAMPLE = """As in:
+translation:
+  text: >-
+    The passage in English, complete.
+  by: J. Kim
+  method: human"""
+
+
+def check_translation(item: LoadedRecord, source_language: str) -> list[Problem]:
+    """A passage not in English carries an English translation, and an English passage carries none.
+
+    The passage is quoted in the language of its capture, which the brief's readers may not read; the
+    translation, with who made it and how, is what they read, and the brief labels it unofficial.
+    """
+    record, doc = item.record, item.doc
+    tag = record.passage_language(source_language)
+    whose = "the record's language" if record.language is not None else "the source's language"
+    english = primary_language(tag) == "en"
+    if not english and record.translation is None:
+        return [doc.problem(("passage",), f"the passage is in {language_name(tag)} ({tag}, {whose}): add "
+                            "translation: with text, by and method", hint=TRANSLATION_EXAMPLE
+                            + "\nmethod is human, machine or \"machine, reviewed\" (then add reviewed_by). If the "
+                            "passage is in another language than its source, say so in language: (a BCP 47 tag).")]
+    if english and record.translation is not None:
+        return [doc.problem(("translation",), f"the passage is in English ({tag}, {whose}): only a passage in "
+                            "another language carries a translation",
+                            hint="Delete translation; if the passage is not in English, give its language, e.g. "
+                                 "language: ko.")]
+    return []
 
 
 def _check_hedge(item: LoadedRecord, index: int, qualifier: str, quantity: float, language: str) -> list[Problem]:
@@ -345,23 +393,59 @@ def check_drawable(doc: Document, model: BaseModel, base: tuple[str | int, ...] 
     problems = []
     for loc, text in texts_in(model):
         bad = undrawable(text)
-        if bad:
-            where = ".".join(map(str, (*base, *loc)))
+        if not bad:
+            continue
+        where = ".".join(map(str, (*base, *loc)))
+        cjk = needs_cjk_fonts(text)
+        if cjk:
             problems.append(doc.problem(
-                (*base, *loc), f"{where} has characters the brief cannot print: {', '.join(bad[:3])}"
-                + (f" and {len(bad) - 3} more" if len(bad) > 3 else ""),
-                hint="The brief's fonts (dossier/templates/fonts) have no glyph for them, or they are control "
-                     "characters; write the text without them, or in a script the fonts cover."))
+                (*base, *loc), f"{where} is in Korean, Japanese or Chinese ({_listed(cjk)}), and no CJK font is "
+                f"installed to print it: {INSTALL_CJK}",
+                hint="The brief draws these scripts with Noto Serif CJK and Noto Sans CJK; `dossier validate` "
+                     "refuses the text until they are installed, so that no quote is printed as empty boxes."))
+            continue
+        problems.append(doc.problem(
+            (*base, *loc), f"{where} has characters the brief cannot print: {_listed(bad)}",
+            hint="No font of the brief has a glyph for them (the Source fonts in dossier/templates/fonts, and "
+                 "Noto CJK for Korean, Japanese and Chinese), or they are control, private-use or unassigned "
+                 "characters; write the text without them, or in a script the fonts cover."))
     return problems
+
+
+def _listed(described: list[str]) -> str:
+    """The first three characters described, and how many more there are."""
+    return ", ".join(described[:3]) + (f" and {len(described) - 3} more" if len(described) > 3 else "")
 
 
 def check_passage(item: LoadedRecord, capture: CaptureText, capture_path: str,
                   elsewhere: Callable[[str], list[str]] | None = None) -> tuple[PassageMatch | None, list[Problem]]:
-    """The passage says something, occurs in its capture, on word boundaries, exactly once.
+    """The passage says something, occurs in its capture, on word boundaries, exactly once; and a warning on
+    each word mixing Latin, Cyrillic and Greek letters (check_mixed_scripts), whether it matched or not.
 
     A miss is an error showing the closest text and the differing words; `elsewhere` names the other
     captures that do contain the passage, for the hint.
     """
+    outcome, problems = _find_passage(item, capture, capture_path, elsewhere)
+    return outcome, problems + check_mixed_scripts(item)
+
+
+def check_mixed_scripts(item: LoadedRecord) -> list[Problem]:
+    """A warning on each passage word that mixes Latin, Cyrillic and Greek letters (look-alikes are never folded)."""
+    mixed = mixed_words(item.record.passage)
+    if not mixed:
+        return []  # the position costs a second parse of the file: only for a problem to report
+    line, col = item.doc.position(("passage",))
+    return [warning(item.doc.path, line, col, f"passage: {word.sentence()}",
+                    hint="Letters of another script that look the same are different letters: the passage check "
+                         "never takes one for the other. If the capture writes the word so, the source mixes "
+                         "scripts (keep the quote as it is); if you typed or pasted it, retype the word in one "
+                         "script.")
+            for word in mixed]
+
+
+def _find_passage(item: LoadedRecord, capture: CaptureText, capture_path: str,
+                  elsewhere: Callable[[str], list[str]] | None) -> tuple[PassageMatch | None, list[Problem]]:
+    """check_passage's error, if any: too short, too long, not found, or found more than once."""
     short = too_short(item.record.passage)
     if short:
         return None, [item.doc.problem(("passage",), short)]

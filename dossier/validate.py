@@ -150,6 +150,7 @@ def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, C
             result.problems += rules.check_source_known(item, result.sources)
         return
     result.problems += rules.check_chain_ends_at_outlet(item, source)
+    result.problems += rules.check_translation(item, source.language)
     result.problems += rules.check_figures(item, source.language)
     capture = captures.get(source.id)
     if capture is None:

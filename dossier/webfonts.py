@@ -4,7 +4,13 @@ The PDF embeds Source Serif Pro and Source Sans Pro from templates/fonts/ (print
 the same faces inside the file, so it looks like the PDF without fetching anything. Each face is cut down to
 the characters the page uses plus a fixed set (`ALWAYS`), kept with its kerning and ligatures, and written
 as WOFF2 (`tabular-nums` needs no feature: both families' default figures are tabular). A character a font
-lacks is simply not in its subset: the build's glyph check (glyphs.py) refuses text no vendored font draws.
+lacks is simply not in its subset: the build's glyph check (glyphs.py) refuses text no font of the brief draws.
+
+Korean, Japanese and Chinese are not embedded: the HTML marks a quote with its language (`lang="ko"`) and the
+reader's system draws it, as every desktop and phone system ships CJK fonts and browsers choose among them by
+that attribute. Embedding a subset of Noto CJK would tie the HTML's bytes to the version of Debian's
+fonts-noto-cjk on the machine that built it (the vendored fonts are in the repository and pinned), and cost
+about 1.5 s of subsetting per face and build. The PDF embeds Noto CJK (print.css).
 
 Deterministic: the same text gives byte-identical CSS. fontTools keeps `head.modified` as the font has it
 (`recalcTimestamp=False`, else saving stamps the current time), keeps the font's own glyph order, and packs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from dossier.validate import validate
 from dossier.yaml_read import parse_yaml
 from dossier.yaml_write import yaml_scalar
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURE_CAPTURE, FIXTURES, REPO
 from .extract.minipdf import MiniPdf, helvetica_lines
 from .extract.samples import Page, make_wacz, make_warc, record_id
 
@@ -132,6 +133,15 @@ def placeholders_left(root: Path) -> list[str]:
     problems = [p for p in validate(root).problems if p.is_error]
     assert all("still holds the placeholder" in p.message for p in problems), [p.text() for p in problems]
     return [p.message.split(" still")[0] for p in problems]
+
+
+def test_git_never_converts_the_line_endings_of_what_is_archived() -> None:
+    """.gitattributes: seeds/* -text, so a checkout with core.autocrlf keeps every capture's hash."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    done = subprocess.run(["git", "-C", str(REPO), "check-attr", "text", "seeds/sources.yaml", f"seeds/{FIXTURE_CAPTURE}"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["seeds/sources.yaml: text: unset", f"seeds/{FIXTURE_CAPTURE}: text: unset"]
 
 
 def test_add_source_refuses_a_capture_already_archived(root: Path, tmp_path: Path) -> None:
@@ -343,6 +353,42 @@ def test_the_skeleton_validates_once_filled_in(root: Path) -> None:
     result = run("validate", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert "3 records, 0 errors" in result.output
+
+
+def test_new_refuses_an_image_source(root: Path, tmp_path: Path) -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63"
+                        "60000002000001e221bc330000000049454e44ae426082")
+    image = tmp_path / "screenshot.png"
+    image.write_bytes(png)
+    added = run("add-source", "--root", str(root), str(image), "--outlet", "The Example Gazette", "--title", "Shot",
+                "--id", "gazette-screenshot")
+    assert added.exit_code == 0, added.output
+    before = snapshot(root)
+    result = run("new", "--root", str(root), "--source", "gazette-screenshot")
+    assert_clean_failure(result, 1, "source 'gazette-screenshot' is an image, archived as an exhibit: an image is "
+                                    "never quoted, so no record can cite it; nothing was written")
+    assert snapshot(root) == before
+
+
+def test_a_skeleton_for_a_source_not_in_english_asks_for_the_translation(root: Path) -> None:
+    register = root / "seeds" / "sources.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace("language: en", "language: ru"),
+                        encoding="utf-8")
+    assert new(root, "--id", "todo").exit_code == 0
+    text = (root / "evidence" / "todo.yaml").read_text(encoding="utf-8")
+    assert "# The source's language is ru: a passage quoted from it needs its English translation." in text
+    assert not yamllint_problems(root / "evidence" / "todo.yaml")
+    result = run("validate", "--root", str(root))
+    ours = [line for line in result.output.splitlines() if line.startswith("evidence/todo.yaml:")]
+    for field in ("translation.text", "translation.by", "translation.method", "translation.reviewed_by"):
+        assert any(f": error: {field}: " in line for line in ours), (field, result.output)
+
+
+def test_an_english_skeleton_only_says_where_another_language_goes(root: Path) -> None:
+    assert new(root, "--id", "todo").exit_code == 0
+    text = (root / "evidence" / "todo.yaml").read_text(encoding="utf-8")
+    assert "\ntranslation:" not in text and "\nlanguage:" not in text
+    assert "also needs `language:` (its" in text
 
 
 def test_a_file_that_cannot_be_written_is_reported_without_a_traceback(root: Path) -> None:

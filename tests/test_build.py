@@ -105,10 +105,10 @@ def test_pdf_metadata_comes_from_the_data(shipped: Path) -> None:
     assert meta["/CreationDate"].startswith("D:" + settings["evidence_cutoff"].replace("-", ""))
 
 
-def test_pdf_declares_pdf_a_and_embeds_every_font(shipped: Path) -> None:
+def test_pdf_declares_pdf_a_3a_and_embeds_every_font(shipped: Path) -> None:
     reader = PdfReader(shipped / "dossier.pdf")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp  # PDF/A-3a: archival and tagged
     fonts = subprocess.run(["pdffonts", str(shipped / "dossier.pdf")], check=True, capture_output=True,
                            text=True).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column

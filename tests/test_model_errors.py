@@ -34,6 +34,21 @@ RECORD = "evidence/fixture-15000-workers.yaml"
      "figures:\n  - 15000 workers\n",
      23, "figures.0 has three lines: quantity, unit, qualifier, each on a line of its own",
      "figures:\n  - quantity: ...\n    unit: ...\n    qualifier: exactly"),
+    # Quotes in other languages: who made a translation and how, and the language as a BCP 47 tag.
+    ("reporting_chain:\n", "translation:\n  text: x\n  method: human\nreporting_chain:\n", 11,
+     "translation: by is missing: add by, who made the translation (a person or team; for a machine translation, "
+     "the system)", None),
+    ("reporting_chain:\n", "translation:\n  by: DeepL\nreporting_chain:\n", 11,
+     "translation: text and method are missing: add text, the passage in English; method, how it was made (human, "
+     "machine, or \"machine, reviewed\" with reviewed_by)", None),
+    ("reporting_chain:\n", "translation:\n  text: x\n  by: DeepL\n  method: machine reviewed\nreporting_chain:\n", 14,
+     "translation.method: 'machine reviewed' is not allowed here; write one of 'human', 'machine' or 'machine, "
+     "reviewed'", None),
+    ("reporting_chain:\n", "translation: DeepL\nreporting_chain:\n", 11,
+     "translation has three lines: text, by, method, each on a line of its own",
+     "As in:\ntranslation:\n  text: ...\n  by: ...\n  method: human"),
+    ("reporting_chain:\n", "language: ko_KR\nreporting_chain:\n", 11,
+     "language: 'ko_KR' is not a BCP 47 language tag; write e.g. en, ko, ja, ru, zh-Hans or zh-Hant", None),
 ])
 def test_each_message_says_what_to_write(root: Path, old: str, new: str, line: int, message: str,
                                          hint: str | None) -> None:

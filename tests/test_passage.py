@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from dossier.lookalikes import mixed_words, script_of, words
 from dossier.passage import (
     CANDIDATES,
     CaptureText,
@@ -354,3 +355,57 @@ def test_the_fast_path_and_the_general_path_agree(text: str) -> None:
     normalised, starts, ends = _mapped(text)
     assert fast.normalised == normalised
     assert [fast.span(i) for i in range(len(normalised))] == list(zip(starts, ends, strict=True))
+
+
+# --- Look-alikes across scripts: never folded, named instead (dossier/lookalikes.py) ------------------------------
+
+# Latin letters and the Cyrillic (or Greek) letters drawn the same.
+LOOKALIKES = {"a": "\u0430", "c": "\u0441", "e": "\u0435", "o": "\u043e", "p": "\u0440", "x": "\u0445", "y": "\u0443",
+              "i": "\u0456", "A": "\u0410", "B": "\u0412", "E": "\u0415", "K": "\u041a", "M": "\u041c",
+              "H": "\u041d", "O": "\u039f", "P": "\u0420", "C": "\u0421", "T": "\u0422", "X": "\u03a7"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SENTENCES), st.data())
+def test_a_look_alike_letter_does_not_verify_and_its_word_is_named(item: tuple[str, str], data: st.DataObject) -> None:
+    name, sentence = item
+    places = [i for i, c in enumerate(sentence) if c in LOOKALIKES]
+    assume(places)
+    i = data.draw(st.sampled_from(places))
+    spoofed = sentence[:i] + LOOKALIKES[sentence[i]] + sentence[i + 1:]
+    assert isinstance(verify_passage(spoofed, CAPTURES[name]), PassageMiss)
+    word = next(w for w in words(spoofed) if LOOKALIKES[sentence[i]] in w)
+    assume(any(script_of(c) == "Latin" for c in word))  # a one-letter word is all one script: nothing mixes
+    (mixed,) = [m for m in mixed_words(spoofed) if m.word == word]
+    assert f"U+{ord(LOOKALIKES[sentence[i]]):04X}" in mixed.sentence() and "Latin" in mixed.scripts
+
+
+RUSSIAN = ["Рабочие из КНДР прибыли в район Донецка еще весной прошлого года.",
+           "По данным источника, все они живут в общежитии и получают зарплату через посредника.",
+           "Представитель министерства отказался комментировать сообщения о приезде рабочих."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(RUSSIAN), st.data())
+def test_yo_is_not_ye_and_a_cyrillic_word_with_it_does_not_mix_scripts(sentence: str, data: st.DataObject) -> None:
+    """ё is its own letter: a quote with ё where the capture has е is a miss, never a fold, and never a warning."""
+    places = [i for i, c in enumerate(sentence) if c == "е"]
+    i = data.draw(st.sampled_from(places))
+    quoted = sentence[:i] + "ё" + sentence[i + 1:]
+    assert mixed_words(quoted) == []
+    assert isinstance(verify_passage(quoted, CaptureText.from_text(sentence)), PassageMiss)
+    assert isinstance(verify_passage(sentence, CaptureText.from_text(sentence)), PassageMatch)
+    decomposed = unicodedata.normalize("NFD", quoted)  # й and ё as a letter and a combining mark: still one script
+    assert mixed_words(decomposed) == []
+
+
+@pytest.mark.parametrize("text, words_named", [
+    ("Kim Jong Un and P\u0443ongyang", ["P\u0443ongyang"]),
+    ("\u0418\u0432\u0430\u043d\u043e\u0432-Smith and \u0418\u0432\u0430\u043d\u043e\u0432 Smith", []),  # split at the hyphen
+    ("\u03b1-synuclein, 15,000 workers, caf\u00e9, na\u00efve", []),
+    ("\u041c\u043e\u0441\u043a\u0432a and Moskv\u0430 and Moskv\u0430 again", ["\u041c\u043e\u0441\u043a\u0432a",
+                                                                              "Moskv\u0430"]),
+    ("\u0394elta force", ["\u0394elta"]),
+])
+def test_the_words_mixing_latin_cyrillic_and_greek_are_named_once_each(text: str, words_named: list[str]) -> None:
+    assert [m.word for m in mixed_words(text)] == words_named

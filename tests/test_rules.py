@@ -18,6 +18,7 @@ import pytest
 from dossier.validate import validate
 
 from .conftest import FIXTURE_CAPTURE
+from .test_translations import KOREAN_RECORD_PATH, REVIEWED, add_korean_record, add_korean_source
 
 WORKERS = "evidence/fixture-15000-workers.yaml"
 VISAS = "evidence/fixture-student-visas.yaml"
@@ -74,6 +75,29 @@ def copy_record_as(name: str) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         (root / "evidence" / name).write_text((root / WORKERS).read_text(encoding="utf-8"), encoding="utf-8")
     return edit
+
+
+def korean(translation: str = REVIEWED) -> Callable[[Path], None]:
+    """A Korean capture and a record quoting it, with `translation` (a YAML block, "" for none)."""
+    def edit(root: Path) -> None:
+        add_korean_source(root)
+        add_korean_record(root, translation)
+    return edit
+
+
+# A capture whose "Pyongyang" has a Cyrillic у (U+0443), and a record quoting it: the passage matches, and warns.
+MIXED = "The Kyiv Independent reported that P\u0443ongyang sent more workers to Russia this year.\n"
+
+
+def mixed_script_source(root: Path) -> None:
+    (root / "seeds" / "mixed.txt").write_text(MIXED, encoding="utf-8")
+    append(REGISTER, SOURCE_ENTRY.format(id="fixture-mixed", capture="mixed.txt", origin="original reporting")
+           .replace(FIXTURE_SHA256, hashlib.sha256(MIXED.encode()).hexdigest()))(root)
+    text = (root / VISAS).read_text(encoding="utf-8").replace("id: fixture-student-visas", "id: fixture-mixed")
+    text = text.replace("source: fixture-kyiv-15000", "source: fixture-mixed").replace(
+        "passage: Many North Korean workers came to Russia on student visas.",
+        "passage: P\u0443ongyang sent more workers to Russia")
+    (root / "evidence" / "fixture-mixed.yaml").write_text(text, encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -242,9 +266,9 @@ CASES: dict[str, Case] = {
         replace(WORKERS, "figures:\n", "actors:\n  - name: NIS\n    role: the estimate's source\nfigures:\n"),
         WORKERS, "name: NIS", "actors.0.name 'NIS' does not occur in the capture"),
     # --- what the brief prints, it can draw (rules.check_drawable)
-    "Hangul the fonts cannot draw": Case(
-        replace(WORKERS, "title: About 15,000", "title: 국가정보원 says about 15,000"), WORKERS, "title:",
-        "title has characters the brief cannot print: U+AD6D 국 (HANGUL SYLLABLE GUG)"),
+    "Thai the fonts cannot draw": Case(
+        replace(WORKERS, "title: About 15,000", "title: \u0e01 says about 15,000"), WORKERS, "title:",
+        "title has characters the brief cannot print: U+0E01 \u0e01 (THAI CHARACTER KO KAI)"),
     "an emoji": Case(
         replace(WORKERS, "  place: Russia", "  place: Russia \U0001F1F7\U0001F1FA"), WORKERS, "place:",
         "event.place has characters the brief cannot print: U+1F1F7"),
@@ -255,6 +279,33 @@ CASES: dict[str, Case] = {
     "NUL": Case(
         replace(REGISTER, "    outlet: The Kyiv Independent", '    outlet: "The Kyiv\\0 Independent"'), REGISTER,
         "outlet:", "sources.0.outlet has characters the brief cannot print: U+0000 (a control character)"),
+    # --- quotes in other languages (rules.check_translation, models.Translation, models.LanguageTag)
+    "a passage not in English carries a translation": Case(
+        korean(translation=""), KOREAN_RECORD_PATH, "passage:",
+        "the passage is in Korean (ko, the source's language): add translation: with text, by and method"),
+    "a record's own language is its passage's": Case(
+        replace(WORKERS, "reporting_chain:", "language: ru\nreporting_chain:"), WORKERS, "passage:",
+        "the passage is in Russian (ru, the record's language): add translation: with text, by and method"),
+    "an English passage carries no translation": Case(
+        replace(WORKERS, "reporting_chain:", "translation:\n  text: x\n  by: x\n  method: human\nreporting_chain:"),
+        WORKERS, "translation:", "the passage is in English (en, the source's language): only a passage in another "
+        "language carries a translation"),
+    "a translation says who made it": Case(
+        korean(translation=REVIEWED.replace("  by: DeepL\n", "")), KOREAN_RECORD_PATH, "translation:",
+        "translation: by is missing: add by, who made the translation"),
+    "a reviewed machine translation names its reviewer": Case(
+        korean(translation=REVIEWED.replace("  reviewed_by: J. Kim\n", "")), KOREAN_RECORD_PATH, "translation:",
+        "translation: method is 'machine, reviewed': add reviewed_by"),
+    "a source's language is a BCP 47 tag": Case(
+        replace(REGISTER, "    language: en", "    language: english"), REGISTER, "language: english",
+        "sources.0.language: 'english' is not a BCP 47 language tag"),
+    "a record's language is a BCP 47 tag": Case(
+        replace(WORKERS, "reporting_chain:", "language: ko_KR\nreporting_chain:"), WORKERS, "language: ko_KR",
+        "language: 'ko_KR' is not a BCP 47 language tag"),
+    "a word mixing Latin and Cyrillic letters is a warning": Case(
+        mixed_script_source, "evidence/fixture-mixed.yaml", "passage:",
+        "passage: the word 'P\u0443ongyang' mixes Latin and Cyrillic letters: U+0443 \u0443 (CYRILLIC SMALL LETTER "
+        "U)", "warning"),
     # --- origins (rules.check_origins) and dates as the text allows (dates.PartialDate, rules.check_dates)
     "an origin's group is listed or its own": Case(
         replace("catalog/origins.yaml", "    group: yonhap\n", "    group: yonhap-news\n"), "catalog/origins.yaml",
