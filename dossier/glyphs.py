@@ -48,12 +48,15 @@ CJK_RANGES = (
 
 @cache
 def drawable() -> frozenset[int]:
-    """Every code point at least one of the vendored fonts has a glyph for."""
+    """Every code point at least one of the vendored text fonts has a glyph for.
+
+    Not DejaVu Sans Mono's, which sets only record ids and hashes (ASCII): prose it alone could draw would be
+    printed in a fallback font of the machine's, or not at all."""
     from fontTools.ttLib import TTFont  # WeasyPrint's own dependency; only needed for unusual text
 
     covered: set[int] = set()
     for path in sorted((template_folder() / "fonts").iterdir()):
-        if path.suffix.lower() in (".ttf", ".otf"):
+        if path.suffix.lower() in (".ttf", ".otf") and path.name.startswith("Source"):
             with TTFont(str(path), lazy=True) as font:
                 covered |= set(font.getBestCmap())
     return frozenset(covered)

@@ -61,6 +61,9 @@ FACES: tuple[Face, ...] = (
     Face("Brief Sans", "SourceSansPro-Regular.ttf", 400, "normal"),
     Face("Brief Sans", "SourceSansPro-Semibold.ttf", 600, "normal"),
     Face("Brief Sans", "SourceSansPro-Bold.ttf", 700, "normal"),
+    # Record ids and hashes. The Bitstream Vera licence asks a modified copy not to be named "Bitstream" or
+    # "Vera"; "DejaVu Sans Mono" is neither, so the subset keeps its name.
+    Face("DejaVu Sans Mono", "DejaVuSansMono.ttf", 400, "normal"),
 )
 
 # The fonts reserve the name "Source" (SIL Open Font License 1.1, clause 3), and a subset is a Modified
