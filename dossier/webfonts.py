@@ -140,6 +140,9 @@ def subset_font(face: Face, codepoints: frozenset[int], flavor: Flavor) -> bytes
     options.with_zopfli = False
     options.harfbuzz_repacker = False
     options.name_IDs = list(NAME_IDS)
+    # FontForge's timestamp table (DejaVu has one): meaningless in a subset, and fontTools would log a warning
+    # on the build's output for it.
+    options.drop_tables = [*options.drop_tables, "FFTM"]
     # lazy: tables are read as the subsetter needs them (a third faster, same bytes)
     with TTFont(str(template_folder() / "fonts" / face.file), recalcTimestamp=False, lazy=True) as font:
         subsetter = subset.Subsetter(options)
