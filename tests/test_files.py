@@ -79,6 +79,58 @@ def test_a_killed_publication_leaves_the_old_set_and_is_cleaned_up_next_time(tmp
     assert not leftover.exists() and (out / "dossier.html").read_bytes() == b"new"
 
 
+# Every step of a publication that touches the disk, in the order publish_outputs takes them.
+STEPS = ("_remove_leftovers", "_write_new", "_fsync_folder", "_exchange", "rename", "rmtree")
+
+
+def _publish_killed_at(out: Path, step: int) -> None:
+    """Publish the new set in this process, killing it (SIGKILL) just before its `step`-th disk operation."""
+    import shutil
+    import signal
+
+    from dossier import files
+    calls = [0]
+
+    def lethal(original):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if calls[0] == step:
+                os.kill(os.getpid(), signal.SIGKILL)
+            calls[0] += 1
+            return original(*args, **kwargs)
+        return wrapper
+
+    for name in STEPS[:4]:
+        setattr(files, name, lethal(getattr(files, name)))
+    os.rename = lethal(os.rename)  # type: ignore[assignment]
+    shutil.rmtree = lethal(shutil.rmtree)  # type: ignore[assignment]
+    publish_outputs(dict.fromkeys(sorted(OURS), b"new"), out, OURS)
+    os._exit(0)  # every step taken: the kill point lies past the end
+
+
+def test_a_publication_killed_before_any_of_its_disk_operations_leaves_a_complete_brief(tmp_path: Path) -> None:
+    """Killed at every step in turn (leftovers, each file written, each fsync, the swap, each rename): the folder
+    holds the whole old set or the whole new set, and the next publication cleans up what the kill left."""
+    steps_survived = []
+    for step in range(40):
+        out = tmp_path / f"case{step}" / "build"
+        publish_outputs(dict.fromkeys(sorted(OURS), b"old"), out, OURS)
+        publish_outputs(dict.fromkeys(sorted(OURS), b"old"), out, OURS)  # so that a .previous set exists too
+        worker = multiprocessing.Process(target=_publish_killed_at, args=(out, step))
+        worker.start()
+        worker.join()
+        contents = {path.name: path.read_bytes() for path in out.iterdir()}
+        assert contents in (dict.fromkeys(OURS, b"old"), dict.fromkeys(OURS, b"new")), (step, contents)
+        if worker.exitcode == 0:
+            break  # the publication ran to its end: every earlier step has been a kill point
+        steps_survived.append(step)
+        publish_outputs(dict.fromkeys(sorted(OURS), b"next"), out, OURS)
+        assert {path.name: path.read_bytes() for path in out.iterdir()} == dict.fromkeys(OURS, b"next")
+        assert not list(out.parent.glob(".build.staging-*")), step
+    else:
+        pytest.fail("the publication never finished: more steps than the test counts")
+    assert len(steps_survived) >= 8, steps_survived  # leftovers, 3 writes, fsyncs, the swap, the renames
+
+
 def _publish_forever(out: Path, stop: float) -> None:
     tag = str(os.getpid()).encode()
     while time.monotonic() < stop:
