@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from .browser.harness import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,3 +51,17 @@ def git(repo: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,
                           check=True)
     return done.stdout
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for every browser test (scripts/browser-deps installs it); skipped without it."""
+    from .browser import harness
+    reason = harness.unavailable()
+    if reason:
+        pytest.skip(reason)
+    session = harness.Browser()
+    try:
+        yield session
+    finally:
+        session.close()

@@ -195,18 +195,6 @@ def test_the_shipped_brief_fonts_fit_the_budget(shipped_css: str) -> None:
 # --- in a browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[harness.Browser]:
-    reason = harness.unavailable()
-    if reason:
-        pytest.skip(reason)
-    session = harness.Browser()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_chromium_draws_the_sample_with_the_embedded_faces(browser: harness.Browser, tmp_path: Path) -> None:
     """Each face loads from its data: URL and sets text with its own advance widths (kerning and ligatures off:
