@@ -129,4 +129,6 @@ def test_templates_ship_inside_the_package() -> None:
     assert folder.is_relative_to(Path(__import__("dossier").__file__).parent)
     assert {"brief.html.j2", "finding.html.j2", "brief.css", "print.css", "record.yaml.j2"} <= {
         p.name for p in folder.iterdir()}
-    assert len(list((folder / "fonts").glob("*.ttf"))) == 8
+    fonts = {p.name for p in (folder / "fonts").glob("*.ttf")}
+    assert len([f for f in fonts if f.startswith("Source")]) == 8
+    assert "DejaVuSansMono.ttf" in fonts
