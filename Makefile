@@ -48,8 +48,14 @@ fuzz: $(STAMP)
 	DOSSIER_KILLS=100 $(BIN)/python -m pytest -q tests/test_reliability.py -k killed; k=$$?; \
 	test $$v -eq 0 && test $$r -eq 0 && test $$k -eq 0
 
+# The benchmark (bench/run.py, figures in bench/results/): RECORDS through validate and the HTML and JSON build,
+# PDFs up to PDF_MAX records, the PDF experiments on a brief of EXPERIMENTS records (0: none). The defaults are
+# the run the README quotes; smaller: make bench RECORDS=100,1000 PDF_MAX=0 EXPERIMENTS=0
+RECORDS ?= 100,1000,10000,50000
+PDF_MAX ?= 1000
+EXPERIMENTS ?= 100
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --records $(RECORDS) --pdf-max $(PDF_MAX) --experiments $(EXPERIMENTS)
 
 schema: $(STAMP)
 	$(BIN)/dossier schema

@@ -8,8 +8,9 @@ Why hand-written SVG and not a plotting library (matplotlib, plotly, Vega):
   output changes between its releases.
 - **Small.** A chart is a few kilobytes of rects, circles, lines and text; a plotting library writes each
   glyph as a path (matplotlib's default) or carries a runtime (plotly's is megabytes of JavaScript).
-- **Text stays text.** Labels are `<text>` in the brief's own font (Source Sans Pro, named, never fetched),
-  so they are searchable and selectable in the PDF and read by screen readers in the HTML.
+- **Text stays text.** Labels are `<text>` in the brief's own font (Source Sans Pro, named, never fetched;
+  brief.css sets the HTML's embedded subset of it, Brief Sans), so they are searchable and selectable in
+  the PDF and read by screen readers in the HTML.
 - **Only what WeasyPrint draws well.** WeasyPrint has its own SVG renderer, which draws a subset of SVG.
   These charts use only that subset: `rect`, `circle`, `line`, `path`, `polygon`, `text` (with per-letter
   `x` lists and `rotate` transforms), `g`, `title` and `desc`; no CSS, no `clipPath`, no opacity, no
@@ -120,7 +121,7 @@ class Chart:
 # --- constants --------------------------------------------------------------
 
 PT_PER_MM = 72 / 25.4
-FONT_FAMILY = "'Source Sans Pro', sans-serif"
+FONT_FAMILY = "'Source Sans Pro', sans-serif"  # in the HTML, brief.css sets the embedded subset, Brief Sans
 SIZE = 9.0  # labels
 SMALL = 8.5  # the least any text may be
 TITLE_SIZE = 11.0
@@ -549,13 +550,40 @@ def _draw_span(svg: _Svg, xa: float, xb: float, yc: float, h: float, fill: str, 
 # --- the timeline ------------------------------------------------------------------------
 
 
+PAGE_HEIGHT_MM = 200.0  # the most a chart (one part of a split one) may take: A4's content height is 255 mm,
+# less room for the heading or caption that goes with it
+LANE = 13.0  # the height of one lane of the timeline
+UNDATED_LINES = 3  # undated findings are named under the axis while their names take at most this many lines
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A timeline event placed on the axis: what it reaches (mark and label) and how it is drawn."""
+
+    lo: float
+    hi: float
+    event: TimelineEvent
+    xa: float
+    xb: float
+    open_left: bool
+    open_right: bool
+    point: bool
+    text: str
+    label_x: float
+    anchor: str
+
+
 def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date, end: date, title: str, *,
-                 width_mm: float = 170, id_prefix: str | None = None) -> Chart:
+                 width_mm: float = 170, id_prefix: str | None = None, max_height_mm: float = PAGE_HEIGHT_MM
+                 ) -> Chart:
     """Findings on a time axis from `start` to `end`: points for exact dates, bars for date ranges (an arrow
     where a bound is open or beyond the axis), coloured and labelled by grade; markers as dashed lines.
 
     Events are packed into as few lanes as their marks and labels allow. Events with no date at all are
-    not drawn; they are named under the axis, in the table and in the text alternative.
+    not drawn; they are named under the axis (counted, when their names would take more than UNDATED_LINES
+    lines), in the table and in the text alternative. A timeline taller than `max_height_mm` (a page) is split
+    into parts, each a complete chart (title, legend, markers, axis) of consecutive events in date order, one
+    `<svg>` after another in `Chart.svg`, so that a page break falls between them and nothing is cut off.
     """
     width = _check_width(width_mm)
     if end <= start:
@@ -563,116 +591,24 @@ def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date
     for event in events:
         _grade_parts(event.grade)
     prefix = _id_prefix("timeline", id_prefix, events, markers, start, end, title, width_mm)
-    svg = _Svg()
-    y = _title_block(svg, title, width, PAD)
-    y = _legend(svg, "Reliability:", _grade_legend(), width, y)
-    y = _legend(svg, "", [_Draw("point", "exact date"), _Draw("bar", "date range"),
-                          _Draw("open", "bound open or beyond the axis"), _Draw("dash", "reference date")],
-                width, y) + 4
     scale = _TimeScale(start, end, PAD + 6, width - PAD - 6)
-
-    # Marker labels, stacked in rows above the plot so that none overlaps another.
-    # A label may not overlap another in its row, and a marker's line (drawn from its label down) may not cross
-    # an earlier label. (A label turned leftwards at the right edge may still cross an earlier line.)
-    taken: list[tuple[int, float, float, float]] = []  # row, label left, label right, line x
-    placed_markers: list[tuple[Marker, float, int, str, str]] = []
-    outside = [m for m in markers if not start <= m.when <= end]
-    for marker in sorted((m for m in markers if start <= m.when <= end), key=lambda m: (m.when, m.label)):
-        x = scale.x(marker.when)
-        text = f"{marker.label}, {_short_day(marker.when)}"
-        room_right, room_left = width - PAD - x - 2, x - 2 - PAD
-        if text_width(text) <= room_right or room_right >= room_left:
-            text = _fit(text, room_right)
-            anchor, left = "start", x + 2
-        else:
-            text = _fit(text, room_left)
-            anchor, left = "end", x - 2 - text_width(text)
-        w = text_width(text)
-        # Below every earlier label this marker's line would cross, then down past any label in the way.
-        row = 1 + max((r for r, a, b, _x in taken if a - 3 < x < b + 3), default=-1)
-        while any(r == row and left < b + 6 and a < left + w + 6 for r, a, b, _x in taken):
-            row += 1
-        taken.append((row, left, left + w, x))
-        placed_markers.append((marker, x, row, anchor, text))
-    marker_rows = 1 + max((r for r, *_ in taken), default=-1)
-    label_top = y
-    plot_top = y + marker_rows * LINE + 2
-
-    # Events: marks and labels packed into lanes, first fit, in date order.
     dated = [e for e in events if e.earliest is not None or e.latest is not None]
     undated = [e for e in events if e.earliest is None and e.latest is None]
-    laid: list[tuple[float, float, TimelineEvent, float, float, bool, bool, bool, str, float, str]] = []
-    for event in dated:
-        xa, xb, open_left, open_right = _interval(event.earliest, event.latest, scale)
-        point = event.earliest == event.latest and not (open_left or open_right)
-        reach_a = xa - (4 if open_left else 0) - (3.6 if point else 0)
-        reach_b = xb + (4 if open_right else 0) + (3.6 if point else 0)
-        text = _fit(f"{event.label} {event.grade}", width / 3)
-        w = text_width(text)
-        if reach_b + 3 + w <= width - PAD:
-            label_x, anchor, lo, hi = reach_b + 3, "start", reach_a, reach_b + 3 + w
-        elif reach_a - 3 - w >= PAD:
-            label_x, anchor, lo, hi = reach_a - 3, "end", reach_a - 3 - w, reach_b
-        else:  # a bar across (nearly) the whole axis: the label goes on it, on a white ground
-            label_x, anchor, lo, hi = max(xa, scale.x0) + 6, "inside", reach_a, reach_b
-        laid.append((lo, hi, event, xa, xb, open_left, open_right, point, text, label_x, anchor))
-    laid.sort(key=lambda item: (item[0], item[1], item[2].label, item[2].title, item[2].href))
-    lane_ends: list[float] = []
-    lanes: list[int] = []
-    for lo, hi, *_ in laid:
-        lane = next((i for i, right in enumerate(lane_ends) if right + 5 <= lo), len(lane_ends))
-        if lane == len(lane_ends):
-            lane_ends.append(hi)
-        else:
-            lane_ends[lane] = hi
-        lanes.append(lane)
-    lane_height = 13.0
-    plot_bottom = plot_top + max(len(lane_ends), 1) * lane_height + 6
-
-    svg.rect(scale.x0, plot_top, scale.x1 - scale.x0, plot_bottom - plot_top, "none", RULE, 0.6)
-    y = scale.draw(svg, plot_top, plot_bottom)
-    for _marker, x, row, anchor, text in placed_markers:
-        baseline = label_top + (row + 1) * LINE - 3
-        svg.line(x, baseline - SIZE * 0.7, x, plot_bottom, SLATE, 1.2, "3 2", extra=' class="marker"')
-        svg.text(x + 2 if anchor == "start" else x - 2, baseline, text, anchor=anchor, fill=SLATE)
-    if not laid:
-        svg.text((scale.x0 + scale.x1) / 2, plot_top + 13, "No dated finding", anchor="middle", fill=SLATE)
-    for lane, (_lo, _hi, event, xa, xb, open_left, open_right, point, text, label_x, anchor) in zip(
-            lanes, laid, strict=True):
-        yc = plot_top + 3 + lane_height * lane + lane_height / 2
-        colour = GRADE_COLOURS[_grade_parts(event.grade)[0]]
-        tooltip = f"{event.label} {event.title} ({event.grade}; {when_text(event.earliest, event.latest)})"
-        svg.open_tip(tooltip)
-        _draw_span(svg, xa, xb, yc, 5, colour, open_left, open_right, point)
-        # A white ground, so that no grid or marker line runs through the label.
-        set_w = set_width(text)
-        left = label_x - (set_w if anchor == "end" else 0)
-        svg.rect(left - 1.5, yc - 5.5, set_w + 3, 11, WHITE)
-        svg.text(left, yc + 3.2, text)
-        svg.close_tip()
-    if undated:
-        names = ", ".join(f"{e.label}\u00a0({e.grade})" for e in undated)
-        y = _paragraph(svg, f"No date, so not drawn: {names}", width, y)
-    height = y + PAD
-
-    # Words: the text alternative, the table, the note.
-    exact = sum(1 for e in dated if e.earliest == e.latest)
-    letters: dict[str, int] = {}
-    for event in events:
-        letter = _grade_parts(event.grade)[0]
-        letters[letter] = letters.get(letter, 0) + 1
-    alt = (f"Timeline of {_count(len(events), 'finding')} from {_day(start)} to {_day(end)}, by the date of "
-           f"the event, coloured and labelled by grade: {exact} with an exact date, "
-           f"{_count(len(dated) - exact, 'date range', 'date ranges')}"
-           + (f", {len(undated)} with no date (not drawn)" if undated else "") + ". ")
-    for marker in sorted(markers, key=lambda m: (m.when, m.label)):
-        before = sum(1 for e in dated if e.latest is not None and e.latest < marker.when)
-        after = sum(1 for e in dated if e.earliest is not None and e.earliest > marker.when)
-        alt += (f"{marker.label} ({_day(marker.when)}): {before} before, {after} after, "
-                f"{len(dated) - before - after} spanning it or with an open bound. ")
-    if letters:
-        alt += "Findings by reliability: " + ", ".join(
-            f"{k} ({RELIABILITY[k]}) {v}" for k, v in sorted(letters.items())) + "."
+    laid = _lay_out_events(dated, scale, width)
+    undated_text = _undated_text(undated, width)
+    alt = _timeline_alt(events, markers, start, end)
+    whole = _pack_lanes(laid)
+    document, height = _timeline_part(prefix, title, alt, markers, scale, whole, undated_text, width, width_mm)
+    parts = [document]
+    if height > max_height_mm * PT_PER_MM:
+        # Too deep for a page: the lanes in parts of as many as leave each part within max_height_mm.
+        per_part = max(int((max_height_mm * PT_PER_MM - (height - _lanes_height(whole))) // LANE), 1)
+        chunks = _split_lanes(whole, per_part)
+        parts = [_timeline_part(f"{prefix}-p{i}", f"{title} (part {i} of {len(chunks)})", alt, markers, scale,
+                                chunk, undated_text if i == len(chunks) else None, width, width_mm)[0]
+                 for i, chunk in enumerate(chunks, 1)]
+    outside = [m for m in markers if not start <= m.when <= end]
+    # Words: the table, the note.
     rows: list[tuple[tuple[date, date, int, str], list[str], str | None]] = []
     for event in events:
         key = (event.earliest or event.latest or date.max, event.latest or date.max, 1, event.label)
@@ -688,14 +624,174 @@ def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date
     if undated:
         notes.append(f"{_count(len(undated), 'finding')} with no date {'is' if len(undated) == 1 else 'are'} "
                      "listed under the axis, not drawn")
-    beyond = sum(1 for item in laid if item[5] or item[6])
+    beyond = sum(1 for item in laid if item.open_left or item.open_right)
     if beyond:
         notes.append(f"{_count(beyond, 'finding')} with an open bound or a date beyond the axis "
                      f"{'is' if beyond == 1 else 'are'} drawn to the edge with an arrow")
     if outside:
         notes.append("not drawn, outside the axis: " + "; ".join(f"{m.label} ({_day(m.when)})" for m in outside))
+    if len(parts) > 1:
+        notes.append(f"too many findings for one page: the timeline's lanes are split into {len(parts)} parts, "
+                     "one under the other, on the same axis")
     note = _sentence("; ".join(notes)) if notes else None
-    return Chart(svg.document(prefix, width_mm, width, height, title, alt), alt, table, note, links)
+    return Chart("".join(parts), alt, table, note, links)
+
+
+def _lay_out_events(dated: list[TimelineEvent], scale: _TimeScale, width: float) -> list[_Laid]:
+    """Each dated event's mark and label on the axis, sorted by where they begin."""
+    laid: list[_Laid] = []
+    for event in dated:
+        xa, xb, open_left, open_right = _interval(event.earliest, event.latest, scale)
+        point = event.earliest == event.latest and not (open_left or open_right)
+        reach_a = xa - (4 if open_left else 0) - (3.6 if point else 0)
+        reach_b = xb + (4 if open_right else 0) + (3.6 if point else 0)
+        text = _fit(f"{event.label} {event.grade}", width / 3)
+        w = text_width(text)
+        if reach_b + 3 + w <= width - PAD:
+            label_x, anchor, lo, hi = reach_b + 3, "start", reach_a, reach_b + 3 + w
+        elif reach_a - 3 - w >= PAD:
+            label_x, anchor, lo, hi = reach_a - 3, "end", reach_a - 3 - w, reach_b
+        else:  # a bar across (nearly) the whole axis: the label goes on it, on a white ground
+            label_x, anchor, lo, hi = max(xa, scale.x0) + 6, "inside", reach_a, reach_b
+        laid.append(_Laid(lo, hi, event, xa, xb, open_left, open_right, point, text, label_x, anchor))
+    laid.sort(key=lambda item: (item.lo, item.hi, item.event.label, item.event.title, item.event.href))
+    return laid
+
+
+def _pack_lanes(laid: list[_Laid]) -> list[tuple[_Laid, int]]:
+    """Each event with its lane: first fit, in order, so that no mark or label overlaps another."""
+    placed: list[tuple[_Laid, int]] = []
+    lane_ends: list[float] = []
+    for item in laid:
+        lane = next((i for i, right in enumerate(lane_ends) if right + 5 <= item.lo), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(item.hi)
+        else:
+            lane_ends[lane] = item.hi
+        placed.append((item, lane))
+    return placed
+
+
+def _split_lanes(placed: list[tuple[_Laid, int]], per_part: int) -> list[list[tuple[_Laid, int]]]:
+    """The lanes, top to bottom, in parts of `per_part`: one timeline cut between lanes, never through one."""
+    parts: list[list[tuple[_Laid, int]]] = [[] for _ in range(-(-_lane_count(placed) // per_part))]
+    for item, lane in placed:
+        parts[lane // per_part].append((item, lane % per_part))
+    return parts
+
+
+def _lane_count(placed: list[tuple[_Laid, int]]) -> int:
+    return max([lane + 1 for _item, lane in placed] + [1])
+
+
+def _lanes_height(placed: list[tuple[_Laid, int]]) -> float:
+    return _lane_count(placed) * LANE
+
+
+def _undated_text(undated: list[TimelineEvent], width: float) -> str | None:
+    """What the chart says under its axis about the findings it cannot draw: their names, or their number."""
+    if not undated:
+        return None
+    names = ", ".join(f"{e.label}\u00a0({e.grade})" for e in undated)
+    text = f"No date, so not drawn: {names}"
+    if len(_wrap(text, width - 2 * PAD)) <= UNDATED_LINES:
+        return text
+    return f"No date, so not drawn: {_count(len(undated), 'finding')}, listed in the table."
+
+
+def _timeline_alt(events: list[TimelineEvent], markers: list[Marker], start: date, end: date) -> str:
+    """The text alternative: how many findings, how they are dated, where they fall against each marker."""
+    dated = [e for e in events if e.earliest is not None or e.latest is not None]
+    undated = len(events) - len(dated)
+    exact = sum(1 for e in dated if e.earliest == e.latest)
+    letters: dict[str, int] = {}
+    for event in events:
+        letter = _grade_parts(event.grade)[0]
+        letters[letter] = letters.get(letter, 0) + 1
+    alt = (f"Timeline of {_count(len(events), 'finding')} from {_day(start)} to {_day(end)}, by the date of "
+           f"the event, coloured and labelled by grade: {exact} with an exact date, "
+           f"{_count(len(dated) - exact, 'date range', 'date ranges')}"
+           + (f", {undated} with no date (not drawn)" if undated else "") + ". ")
+    for marker in sorted(markers, key=lambda m: (m.when, m.label)):
+        before = sum(1 for e in dated if e.latest is not None and e.latest < marker.when)
+        after = sum(1 for e in dated if e.earliest is not None and e.earliest > marker.when)
+        alt += (f"{marker.label} ({_day(marker.when)}): {before} before, {after} after, "
+                f"{len(dated) - before - after} spanning it or with an open bound. ")
+    if letters:
+        alt += "Findings by reliability: " + ", ".join(
+            f"{k} ({RELIABILITY[k]}) {v}" for k, v in sorted(letters.items())) + "."
+    return alt
+
+
+def _timeline_part(prefix: str, title: str, alt: str, markers: list[Marker], scale: _TimeScale,
+                   placed: list[tuple[_Laid, int]], undated_text: str | None, width: float, width_mm: float
+                   ) -> tuple[str, float]:
+    """One complete timeline (title, legends, markers, lanes, axis) as an <svg> element, and its height."""
+    svg = _Svg()
+    y = _title_block(svg, title, width, PAD)
+    y = _legend(svg, "Reliability:", _grade_legend(), width, y)
+    y = _legend(svg, "", [_Draw("point", "exact date"), _Draw("bar", "date range"),
+                          _Draw("open", "bound open or beyond the axis"), _Draw("dash", "reference date")],
+                width, y) + 4
+    label_top = y
+    placed_markers = _place_markers(markers, scale, width)
+    marker_rows = 1 + max((row for _marker, _x, row, _anchor, _text in placed_markers), default=-1)
+    plot_top = y + marker_rows * LINE + 2
+    plot_bottom = plot_top + _lanes_height(placed) + 6
+
+    svg.rect(scale.x0, plot_top, scale.x1 - scale.x0, plot_bottom - plot_top, "none", RULE, 0.6)
+    y = scale.draw(svg, plot_top, plot_bottom)
+    for _marker, x, row, anchor, text in placed_markers:
+        baseline = label_top + (row + 1) * LINE - 3
+        svg.line(x, baseline - SIZE * 0.7, x, plot_bottom, SLATE, 1.2, "3 2", extra=' class="marker"')
+        svg.text(x + 2 if anchor == "start" else x - 2, baseline, text, anchor=anchor, fill=SLATE)
+    if not placed:
+        svg.text((scale.x0 + scale.x1) / 2, plot_top + 13, "No dated finding", anchor="middle", fill=SLATE)
+    for item, lane in placed:
+        yc = plot_top + 3 + LANE * lane + LANE / 2
+        event = item.event
+        colour = GRADE_COLOURS[_grade_parts(event.grade)[0]]
+        tooltip = f"{event.label} {event.title} ({event.grade}; {when_text(event.earliest, event.latest)})"
+        svg.open_tip(tooltip)
+        _draw_span(svg, item.xa, item.xb, yc, 5, colour, item.open_left, item.open_right, item.point)
+        # A white ground, so that no grid or marker line runs through the label.
+        set_w = set_width(item.text)
+        left = item.label_x - (set_w if item.anchor == "end" else 0)
+        svg.rect(left - 1.5, yc - 5.5, set_w + 3, 11, WHITE)
+        svg.text(left, yc + 3.2, item.text)
+        svg.close_tip()
+    if undated_text:
+        y = _paragraph(svg, undated_text, width, y)
+    height = y + PAD
+    return svg.document(prefix, width_mm, width, height, title, alt), height
+
+
+def _place_markers(markers: list[Marker], scale: _TimeScale, width: float) -> list[tuple[Marker, float, int, str, str]]:
+    """Marker labels, stacked in rows above the plot so that none overlaps another.
+
+    A label may not overlap another in its row, and a marker's line (drawn from its label down) may not cross
+    an earlier label. (A label turned leftwards at the right edge may still cross an earlier line.)
+    """
+    taken: list[tuple[int, float, float, float]] = []  # row, label left, label right, line x
+    placed: list[tuple[Marker, float, int, str, str]] = []
+    for marker in sorted((m for m in markers if scale.start <= m.when <= scale.end), key=lambda m: (m.when, m.label)):
+        x = scale.x(marker.when)
+        text = f"{marker.label}, {_short_day(marker.when)}"
+        room_right, room_left = width - PAD - x - 2, x - 2 - PAD
+        if text_width(text) <= room_right or room_right >= room_left:
+            text = _fit(text, room_right)
+            anchor, left = "start", x + 2
+        else:
+            text = _fit(text, room_left)
+            anchor, left = "end", x - 2 - text_width(text)
+        w = text_width(text)
+        # Below every earlier label this marker's line would cross, then down past any label in the way.
+        row = 1 + max((r for r, a, b, _x in taken if a - 3 < x < b + 3), default=-1)
+        while any(r == row and left < b + 6 and a < left + w + 6 for r, a, b, _x in taken):
+            row += 1
+        taken.append((row, left, left + w, x))
+        placed.append((marker, x, row, anchor, text))
+    return placed
 
 
 # --- reported figures ------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""The benchmark's generated evidence base, and the fast paths it measures giving exactly what the slow ones gave."""
+"""The benchmark: its generated evidence bases, how it measures (peak memory, floors, experiments, limits), and the
+fast paths it measures giving exactly what the slow ones gave."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +14,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench import floors, run
+from bench.generate import bounds, generate
+from dossier.dates import PartialDate
+from dossier.inputs import LIMITS
 from dossier.passage import CaptureText, normalise
 from dossier.validate import validate
 from dossier.yaml_read import EvidenceLoader, _load
@@ -19,16 +25,8 @@ from dossier.yaml_read import EvidenceLoader, _load
 REPO = Path(__file__).resolve().parent.parent
 
 
-def bench_module():
-    spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_base_is_valid_and_covers_the_catalog(tmp_path: Path) -> None:
-    base = bench_module().generate(tmp_path / "base", 60)
+    base = generate(tmp_path / "base", 60)
     result = validate(base.root)
     assert result.ok, [p.text() for p in result.problems if p.is_error][:5]
     assert len(result.records) == 60 and len(result.sources) == base.sources == 6
@@ -41,6 +39,168 @@ def test_generated_base_is_valid_and_covers_the_catalog(tmp_path: Path) -> None:
     assert {m.kind for m in result.matches.values()} == {"exact", "normalised"}
     assert all(len(m.occurrences) == 1 for m in result.matches.values())
     assert all(len(c.read_bytes()) > 3000 for c in (base.root / "seeds").glob("*.txt"))
+
+
+def test_own_origins_give_one_origin_group_per_source(tmp_path: Path) -> None:
+    base = generate(tmp_path / "base", 12, per_source=1, own_origins=True)
+    result = validate(base.root)
+    assert result.ok, [p.text() for p in result.problems if p.is_error][:5]
+    assert base.sources == len(result.sources) == 12
+    firsts = {r.reporting_chain[0] for r in result.records}
+    assert len(firsts) == 12  # each record starts at its own source's origin ...
+    groups = {result.origins[name.casefold()].group for name in firsts if name.casefold() in result.origins}
+    assert len(groups) == 12  # ... and each origin is a group of its own
+
+
+def test_same_arguments_write_the_same_base(tmp_path: Path) -> None:
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(generate(tmp_path / "a", 20).root) == files(generate(tmp_path / "b", 20).root)
+
+
+@pytest.mark.parametrize("text", ["2024", "2024-02", "2023-02", "2024-02-29", "2019-12", "2025-12-31", "0999"])
+def test_the_generators_date_bounds_are_the_librarys(text: str) -> None:
+    parsed = PartialDate.parse(text)
+    assert bounds(text) == (parsed.earliest, parsed.latest)
+
+
+# --- Peak memory: the process's own, not the driver's ------------------------------------------------
+
+ALLOCATE = "import sys\nblock = bytearray({mb} * 1024 * 1024)\nprint('allocated')\nsys.exit({status})\n"
+
+
+def test_peak_is_the_steps_own_even_when_the_driver_is_large(tmp_path: Path) -> None:
+    script = tmp_path / "small.py"
+    script.write_text(ALLOCATE.format(mb=1, status=0), "utf-8")
+    ballast = bytearray(400 * 1024 * 1024)  # the driver holding a large base: touched, so resident
+    for index in range(0, len(ballast), 4096):
+        ballast[index] = 1
+    measured = run.run_once([str(script)], timeout=60)
+    assert measured.status == 0 and "allocated" in measured.output
+    assert measured.wait4_mb >= 350  # what the old benchmark read: the driver's size at the fork
+    assert measured.peak_mb is not None and measured.peak_mb < 100  # the small step's own peak
+    del ballast
+
+
+def test_peak_counts_what_the_step_allocates_and_keeps_its_exit_status(tmp_path: Path) -> None:
+    script = tmp_path / "large.py"
+    script.write_text(ALLOCATE.format(mb=200, status=3), "utf-8")
+    measured = run.run_once([str(script)], timeout=60)
+    assert measured.status == 3
+    assert measured.peak_mb is not None and measured.peak_mb >= 200
+
+
+def test_peak_runs_a_module_as_python_minus_m_does(tmp_path: Path) -> None:
+    report = tmp_path / "peak.json"
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "peak.py"), str(report), "-m", "dossier", "--help"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0 and "validate" in done.stdout
+    figures = json.loads(report.read_text("utf-8"))
+    assert figures["peak_kb"] > 0 and figures["maxrss_kb"] >= figures["peak_kb"]
+
+
+def test_a_step_over_its_memory_cap_fails_instead_of_exhausting_the_machine(tmp_path: Path) -> None:
+    script = tmp_path / "greedy.py"
+    script.write_text(ALLOCATE.format(mb=600, status=0), "utf-8")
+    measured = run.run_once([str(script)], timeout=60, limit_mb=300)
+    assert measured.status != 0 and "MemoryError" in measured.output
+
+
+# --- Floors, limits, experiments, targets --------------------------------------------------------------
+
+
+def test_load_floor_reads_every_yaml_file_validate_reads(tmp_path: Path) -> None:
+    base = generate(tmp_path / "base", 20)
+    names = {str(p.relative_to(base.root)) for p in floors.yaml_files(base.root)}
+    assert {"seeds/sources.yaml", "catalog/provisions.yaml", "catalog/origins.yaml", "brief.yaml"} <= names
+    assert len(names) == 4 + 20
+
+
+def test_limits_leave_room_for_100000_records_in_the_benchmarks_shape(tmp_path: Path) -> None:
+    for records, kwargs in ((200, {}), (200, {"per_source": 10, "own_origins": True})):
+        base = generate(tmp_path / f"base-{len(kwargs)}", records, **kwargs)
+        used = run.limits_used(base.root)
+        assert set(used) == {"register", "origins", "provisions", "record", "capture"}
+        projected = run.limit_targets({"records": records, "limits": used})
+        assert all(t["met"] for t in projected), projected
+        register = next(t for t in projected if "register" in t["target"])
+        assert register["value"] == used["register"]["largest_bytes"] * 500  # linear: 500 x 200 records
+        origins = next(t for t in projected if "origins" in t["target"])
+        per_entry = used["origins"]["largest_bytes"] / used["origins"]["entries"]
+        assert origins["value"] == pytest.approx(used["origins"]["largest_bytes"] + 10_000 * per_entry, abs=1)
+    # The rule can fail: a register half the limit at 200 records does not fit 100,000.
+    too_big = {"register": {"kind": "register", "grows": "sources", "entries": 20,
+                            "largest_bytes": LIMITS["register"] // 2, "limit_bytes": LIMITS["register"]}}
+    assert not run.limit_targets({"records": 200, "limits": too_big})[0]["met"]
+
+
+def steps(validate_s: float, floor_s: float, ok: bool = True) -> dict[str, dict[str, object]]:
+    return {"validate": {"seconds": validate_s, "cpu_seconds": validate_s, "ok": ok},
+            "load_floor": {"seconds": floor_s, "cpu_seconds": floor_s, "ok": True}}
+
+
+def test_targets_validate_within_1_5x_the_floor_and_linear() -> None:
+    met = run.targets([{"records": 10000, "steps": steps(10.0, 8.0)}, {"records": 50000, "steps": steps(48, 33)}])
+    assert [t["met"] for t in met[:2]] == [True, True]
+    slow = run.targets([{"records": 10000, "steps": steps(10.0, 8.0)}, {"records": 50000, "steps": steps(70, 40)}])
+    assert [t["met"] for t in slow[:2]] == [False, False]  # 1.75x the floor; 7x the time for 5x the records
+    failed = run.targets([{"records": 50000, "steps": steps(1.0, 8.0, ok=False)}])
+    assert failed[0]["met"] is False and failed[0]["value"] is None
+
+
+def rendered(name: str, seconds: float, digest: str, status: int = 0) -> run.Run:
+    return run.Run(seconds, seconds, 100.0, 100.0, status, f"10 pages, 1000 bytes, sha256 {digest}")
+
+
+def test_an_experiment_proves_it_took_effect_or_is_marked_unproved(tmp_path: Path) -> None:
+    chosen = run.variants(tmp_path)
+    names = [v.name for v in chosen]
+    assert names[0] == "baseline" and {"gc-on", "pdf-a-3b", "plain-pdf", "rows-flex", "rows-block"} <= set(names)
+    same, other = "a" * 64, "b" * 64
+    digests = {"baseline": {same}, "gc-on": {same}, "pdf-a-3b": {other}, "plain-pdf": {other}, "rows-flex": {other},
+               "rows-block": {same}}
+    runs = {name: [rendered(name, 10.0, next(iter(digests[name])))] for name in names}
+    figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
+    proved = {v["name"]: v["proved"] for v in figures["variants"]}
+    # rows-block changed nothing: its CSS did not take effect, so it measured nothing.
+    assert proved == {"baseline": True, "gc-on": True, "pdf-a-3b": True, "plain-pdf": True, "rows-flex": True,
+                      "rows-block": False}
+    digests["gc-on"] = {other}  # pausing the collector must keep the bytes
+    figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
+    assert not next(v for v in figures["variants"] if v["name"] == "gc-on")["proved"]
+
+
+def test_css_experiments_are_author_stylesheets_after_brief_css() -> None:
+    page = "<html><head><style>/* brief.css */ dl.facts div { display: table; }</style></head><body></body></html>"
+    changed = floors.with_css(page, run.ROWS_BLOCK)
+    assert changed.index("/* brief.css */") < changed.index("display: block") < changed.index("</head>")
+    with pytest.raises(ValueError):
+        floors.with_css("<p>no head</p>", run.ROWS_BLOCK)
+
+
+def test_the_readme_tables_come_from_the_figures() -> None:
+    step = {"seconds": 12.5, "cpu_seconds": 11.0, "peak_mb": 300.0, "ok": True, "says": ""}
+    report = {"sizes": [{"records": 50000, "steps": {"load_floor": dict(step, seconds=10.0, cpu_seconds=10.0),
+                                                     "validate": step}}],
+              "targets": run.targets([{"records": 50000, "steps": steps(12.5, 10.0)}]), "experiments": None}
+    tables = run.markdown(report)
+    assert "| 50,000 | `dossier validate` | 12.5 s | 11.0 s | load | 10.0 s | 1.25x | 1.10x | 300 MB |" in tables
+    assert "| validate at 50,000 records within 1.5x the load floor | 1.25 | 1.25 | met |" in tables
+
+
+def test_pausing_the_collector_keeps_the_pdf_bytes(root: Path, tmp_path: Path) -> None:
+    from dossier.assemble import assemble
+    from dossier.render import PDF_VARIANT, render_html, render_pdf
+    from dossier.resources import template_folder
+
+    dossier = assemble(validate(root))
+    html = render_html(dossier, template_folder())
+    built = render_pdf(html, dossier, template_folder())  # the collector paused, as every build renders
+    (tmp_path / "brief.html").write_text(html, "utf-8")
+    floors.render(tmp_path / "brief.html", tmp_path / "on.pdf", f"dossier-{dossier.version}", PDF_VARIANT,
+                  gc_paused=False)
+    assert (tmp_path / "on.pdf").read_bytes() == built  # and the render floor renders what the build renders
 
 
 # --- The YAML fast path: the same data, or the same error, as the full constructor -----------------

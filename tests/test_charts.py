@@ -572,3 +572,64 @@ def test_axe_core_finds_no_violation_on_a_page_of_charts(tmp_path: Path) -> None
         assert browser.foreign_requests() == []
     finally:
         browser.close()
+
+
+# --- a timeline too deep for a page is split into parts (issue 15) ----------------------------------------
+
+
+def svg_parts(chart: Chart) -> list[ET.Element]:
+    """The <svg> elements of a chart: one, or one per part of a split chart."""
+    return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", chart.svg, re.DOTALL)]
+
+
+def crowded(count: int, undated: int = 0) -> list[TimelineEvent]:
+    """Events whose ranges overlap, each needing a lane of its own: `count` lanes deep."""
+    dated = [event(f"{i // 100 + 1}.{i % 100 + 1}", date(2018, 1, 1) + (date(2018, 2, 1) - date(2018, 1, 1)) * (i % 7),
+                   date(2025, 6, 30), "ABCDEF"[i % 6] + "3") for i in range(count)]
+    return dated + [event(f"9.{i + 1}", None, None, "F6") for i in range(undated)]
+
+
+def test_a_timeline_that_fits_a_page_is_one_svg() -> None:
+    chart = timeline()
+    assert len(svg_parts(chart)) == 1 and "part 1" not in chart.svg
+    assert chart.note is None or "split" not in chart.note
+
+
+def test_a_timeline_too_deep_for_a_page_is_split_between_lanes() -> None:
+    events = crowded(200, undated=2)
+    chart = timeline_svg(events, MARKERS, START, END, "Crowded")
+    parts = svg_parts(chart)
+    assert len(parts) >= 3
+    ids = [e.attrib["id"] for part in parts for e in part.iter() if "id" in e.attrib]
+    assert len(ids) == len(set(ids))  # every part has ids of its own
+    drawn: list[str] = []
+    for number, part in enumerate(parts, 1):
+        w, h = viewbox(part)
+        assert float(part.attrib["height"].removesuffix("mm")) <= charts.PAGE_HEIGHT_MM
+        for tag, x0, y0, x1, y1 in extents(part):
+            assert x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h, (number, tag, x0, y0, x1, y1)
+        assert part.findtext(f"{SVG}title") == f"Crowded (part {number} of {len(parts)})"
+        assert next(t.text for t in part.iter(SVG + "text")) == f"Crowded (part {number} of {len(parts)})"
+        assert len(part.findall(f".//{SVG}line[@class='marker']")) == len(MARKERS)  # each part has the markers
+        drawn += list(marks(part))
+    assert sorted(drawn) == sorted(e.label for e in events[:200])  # every dated event once, in some part
+    undated_line = "No date, so not drawn: 9.1\u00a0(F6), 9.2\u00a0(F6)"
+    assert [t.text for t in parts[-1].iter(SVG + "text")].count(undated_line) == 1  # under the last part only
+    assert chart.note is not None and f"split into {len(parts)} parts" in chart.note
+    assert len(chart.table) == 1 + len(events) + len(MARKERS)  # the table is whole
+
+
+def test_split_parts_are_as_deep_as_the_height_allows() -> None:
+    events = crowded(200)
+    shallow = svg_parts(timeline_svg(events, MARKERS, START, END, "Crowded", max_height_mm=100))
+    deep = svg_parts(timeline_svg(events, MARKERS, START, END, "Crowded", max_height_mm=250))
+    assert len(shallow) > len(deep) > 1
+    assert all(float(p.attrib["height"].removesuffix("mm")) <= 100 for p in shallow)
+
+
+def test_many_undated_findings_are_counted_not_named() -> None:
+    chart = timeline_svg(crowded(3, undated=150), MARKERS, START, END, "Undated")
+    texts = [t.text for part in svg_parts(chart) for t in part.iter(SVG + "text")]
+    assert "No date, so not drawn: 150 findings, listed in the table." in texts
+    assert not any(t and t.startswith("No date, so not drawn: 9.") for t in texts)
+    assert sum(1 for row in chart.table if row[0].startswith("9.")) == 150
