@@ -26,8 +26,8 @@ seconds run REPEATS times and the fastest run is kept.
 The experiments (--experiments N records, 0 to skip) render one brief's HTML with WeasyPrint in several ways,
 round after round, and keep each one's fastest run. Each experiment proves it took effect, or that it changed
 nothing it should not: a variant that must not change the PDF (the collector running during the render) must
-give the same bytes; a variant that changes the PDF (a plain PDF instead of PDF/A-3b, another CSS layout) must
-give other bytes, or it measured nothing.
+give the same bytes; a variant that changes the PDF (untagged PDF/A-3b or a plain PDF instead of the tagged
+PDF/A-3a, another CSS layout) must give other bytes, or it measured nothing.
 
 Every run writes its figures as JSON to bench/results/<UTC time>.json (or --json PATH); bench/results.json is the
 run the README quotes. These are benchmark figures, not timed tests.

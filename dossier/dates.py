@@ -16,7 +16,9 @@ after `2023` and before `2024-04`, but neither before nor after `2024`.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import re
 import time
 from typing import Any, Literal
@@ -52,15 +54,9 @@ class PartialDate:
             raise ValueError(f"{text!r} is not a date; write {FORMATS}")
         if _SIMPLE.match(text):
             _check_calendar(text)
-        try:
-            parsed = parse_edtf(text)
-        except (EDTFParseException, ValueError, TypeError):
-            raise ValueError(f"{text!r} is not a date; write {FORMATS}") from None
-        if type(parsed).__name__ not in _LEVEL_1:
-            raise ValueError(f"{text!r} uses EDTF beyond level 1; write a date, an interval or an open end")
-        earliest, latest = _day(parsed.lower_fuzzy()), _day(parsed.upper_fuzzy())
-        if earliest is not None and latest is not None and earliest > latest:
-            raise ValueError(f"{text!r} ends before it begins: the lower bound is after the upper bound")
+            if text[5:7] not in SEASONS:
+                return cls(text, *_plain_bounds(text))
+        earliest, latest = _edtf_bounds(text)
         return cls(text, earliest, latest)
 
     @property
@@ -124,6 +120,39 @@ def _check_calendar(text: str) -> None:
             dt.date(*parts)
         except ValueError:
             raise ValueError(f"day {parts[2]:02d} does not exist in {parts[0]}-{parts[1]:02d}") from None
+
+
+def _plain_bounds(text: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a plain YYYY, YYYY-MM or YYYY-MM-DD (already checked by _check_calendar).
+
+    The edtf library gives the same bounds (tests/test_dates.py compares them over every month of several
+    years), but its pyparsing grammar takes some 10 ms a date, which at 50,000 records was most of `validate`.
+    """
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], calendar.monthrange(*parts)[1])
+    day = dt.date(*parts)
+    return day, day
+
+
+@functools.lru_cache(maxsize=4096)
+def _edtf_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
+    """Any other EDTF level 1 form, read by the edtf library: its earliest and latest day (None: open).
+
+    Memoised by the text (a pure function of it): a base repeats the same few intervals and open ends.
+    """
+    try:
+        parsed = parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError):
+        raise ValueError(f"{text!r} is not a date; write {FORMATS}") from None
+    if type(parsed).__name__ not in _LEVEL_1:
+        raise ValueError(f"{text!r} uses EDTF beyond level 1; write a date, an interval or an open end")
+    earliest, latest = _day(parsed.lower_fuzzy()), _day(parsed.upper_fuzzy())
+    if earliest is not None and latest is not None and earliest > latest:
+        raise ValueError(f"{text!r} ends before it begins: the lower bound is after the upper bound")
+    return earliest, latest
 
 
 def _day(value: Any) -> dt.date | None:

@@ -13,6 +13,7 @@ is "up to"); dossier/data/hedges.yaml lists them, and `hedge_before` reads them.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,13 +68,15 @@ def _number_words(text: str, language: str) -> list[WrittenNumber]:
     """Numbers written in words, read by text2num: the longest run of words it reads as one number."""
     text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
     words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+    # Only words next to each other (separated by spaces only) form one number.
+    spaced = [not text[a.end():b.start()].strip() for a, b in itertools.pairwise(words)]
     found = []
     index = 0
     while index < len(words):
-        for end in range(min(len(words), index + MAX_NUMBER_WORDS), index, -1):
-            # Only words next to each other (separated by spaces) form one number.
-            if any(text[words[k].end():words[k + 1].start()].strip() for k in range(index, end - 1)):
-                continue
+        reach = index + 1  # one past the last word that may join this one
+        while reach < min(len(words), index + MAX_NUMBER_WORDS) and spaced[reach - 1]:
+            reach += 1
+        for end in range(reach, index, -1):
             phrase = text[words[index].start():words[end - 1].end()]
             try:
                 value = text2num(phrase.lower(), language)
@@ -89,11 +92,17 @@ def _number_words(text: str, language: str) -> list[WrittenNumber]:
 
 def writes(passage: str, quantity: float, language: str = "en") -> bool:
     """Whether the passage writes this number anywhere."""
-    return any(abs(n.value - quantity) <= 1e-9 * max(1.0, abs(quantity)) for n in numbers_in(passage, language))
+    return bool(where_written(passage, quantity, language))
 
 
 def where_written(passage: str, quantity: float, language: str = "en") -> list[WrittenNumber]:
-    return [n for n in numbers_in(passage, language) if abs(n.value - quantity) <= 1e-9 * max(1.0, abs(quantity))]
+    """Where the passage writes this number."""
+    return matching(numbers_in(passage, language), quantity)
+
+
+def matching(numbers: list[WrittenNumber], quantity: float) -> list[WrittenNumber]:
+    """The numbers (of numbers_in, read once for all of a record's figures) that are this quantity."""
+    return [n for n in numbers if abs(n.value - quantity) <= 1e-9 * max(1.0, abs(quantity))]
 
 
 def writes_words(passage: str, words: str) -> bool:

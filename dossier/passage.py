@@ -116,10 +116,12 @@ _WHITESPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\.\s*\.\s*\.|\u2026|\[\s*\.\.\.\s*\]")
 
 
+_CJK_CHAR = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES) + "]")
+
+
 def is_cjk(char: str) -> bool:
     """Han or kana: written without spaces between words, so whole-word edges and spaces do not apply."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+    return _CJK_CHAR.fullmatch(char) is not None
 
 
 def normalise(text: str) -> str:
@@ -506,7 +508,7 @@ class PassageMiss:
 def words_in(normalised: str) -> int:
     """How many words a passage has: tokens with a letter or digit; each Han or kana character counts 1/2."""
     words = sum(1 for token in normalised.split() if any(_is_word(c) and not is_cjk(c) for c in token))
-    han = sum(1 for c in normalised if is_cjk(c))
+    han = len(_CJK_CHAR.findall(normalised))
     return words + han // 2
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from pydantic import BaseModel
 
-from .figures import hedge_before, numbers_in, where_written, writes, writes_words
+from .figures import WrittenNumber, hedge_before, matching, numbers_in, writes_words
 from .glyphs import INSTALL_CJK, needs_cjk_fonts, undrawable
 from .loader import LoadedRecord
 from .lookalikes import mixed_words
@@ -296,6 +296,7 @@ def check_figures(item: LoadedRecord, language: str) -> list[Problem]:
     record, doc = item.record, item.doc
     problems: list[Problem] = []
     language = record.passage_language(language)
+    written = numbers_in(record.passage, language) if record.figures else []
     for index, figure in enumerate(record.figures):
         loc = ("figures", index)
         if figure.written is not None:
@@ -306,14 +307,14 @@ def check_figures(item: LoadedRecord, language: str) -> list[Problem]:
         for name, value in (("quantity", figure.quantity), ("quantity_max", figure.quantity_max)):
             if value is None or figure.derived is not None:
                 continue
-            if not writes(record.passage, value, language):
-                written = ", ".join(n.text for n in numbers_in(record.passage, language)) or "no number"
+            if not matching(written, value):
+                listed = ", ".join(n.text for n in written) or "no number"
                 problems.append(doc.problem(
-                    loc + (name,), f"figures.{index}.{name} {value:g} is not in the passage (it writes: {written})",
+                    loc + (name,), f"figures.{index}.{name} {value:g} is not in the passage (it writes: {listed})",
                     hint="Give the number as the passage writes it; if you worked it out (a sum, a conversion), "
                          "say how in `derived`."))
         if figure.quantity is not None and figure.derived is None:
-            problems += _check_hedge(item, index, figure.qualifier, figure.quantity, language)
+            problems += _check_hedge(item, index, figure.qualifier, matching(written, figure.quantity))
     return problems
 
 
@@ -348,9 +349,9 @@ def check_translation(item: LoadedRecord, source_language: str) -> list[Problem]
     return []
 
 
-def _check_hedge(item: LoadedRecord, index: int, qualifier: str, quantity: float, language: str) -> list[Problem]:
-    """A warning when the passage's own hedge ('as many as') says another qualifier than the record."""
-    places = where_written(item.record.passage, quantity, language)
+def _check_hedge(item: LoadedRecord, index: int, qualifier: str, places: list[WrittenNumber]) -> list[Problem]:
+    """A warning when the passage's own hedge ('as many as', before where it writes the figure) says another
+    qualifier than the record."""
     hedged = [hedge_before(item.record.passage, place) for place in places]
     if not places or any((h[0] if h else "exactly") == qualifier for h in hedged):
         return []

@@ -35,6 +35,24 @@ def test_bounds_cover_the_days_the_text_can_mean() -> None:
     assert [d(t).precision for t in ("2024", "2024-02", "2024-02-03")] == ["year", "month", "day"]
 
 
+def _library_bounds(text: str) -> tuple[dt.date, dt.date]:
+    from edtf import parse_edtf
+
+    parsed = parse_edtf(text)
+    low, high = parsed.lower_fuzzy(), parsed.upper_fuzzy()
+    return dt.date(low.tm_year, low.tm_mon, low.tm_mday), dt.date(high.tm_year, high.tm_mon, high.tm_mday)
+
+
+@pytest.mark.parametrize("year", [1, 1900, 2000, 2019, 2023, 2024, 2100, 9999])
+def test_plain_dates_have_the_edtf_librarys_bounds(year: int) -> None:
+    """Plain dates take a short path around the edtf library's slow grammar: it must agree with the library."""
+    texts = [f"{year:04d}"] + [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    texts += [f"{year:04d}-{m:02d}-{day:02d}" for m in (1, 2, 12) for day in (1, 28, 29) if m != 2 or day != 29
+              or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))]
+    for text in texts:
+        assert (d(text).earliest, d(text).latest) == _library_bounds(text), text
+
+
 def test_future_means_even_the_earliest_day_is_after_today() -> None:
     today = dt.date(2026, 11, 23)
     assert d("2026-12").is_future(today) and d("2027").is_future(today)

@@ -19,6 +19,8 @@ from dossier.figures import hedge_before, numbers_in, writes, writes_words
     ("twenty-five workers", [25]),
     ("thousands of workers and hundreds of students", []),
     ("\uff11\uff15\uff10 workers", [150]),  # full-width digits are digits
+    ("some twenty, five hundred workers", [20, 500]),  # words apart (a comma between) are two numbers
+    ("one two three four five six seven eight nine", [1, 2, 3, 4, 5, 6, 7, 8, 9]),
 ])
 def test_numbers_in_reads_every_way_a_source_writes_a_number(passage: str, values: list[float]) -> None:
     assert [n.value for n in numbers_in(passage)] == values
