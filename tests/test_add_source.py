@@ -308,6 +308,20 @@ def test_new_names_an_unknown_source(root: Path) -> None:
     assert_clean_failure(run("new", "--root", str(empty), "--source", "x"), 1, "dossier add-source")
 
 
+@pytest.mark.parametrize("hostile", ["../../../../outside-evidence", "/tmp/absolute-evidence", "a/b"])
+def test_new_refuses_a_registered_id_that_is_not_a_slug_and_writes_nothing(root: Path, hostile: str) -> None:
+    """An id from the register becomes a file name only after it is checked: a path in it writes nowhere."""
+    sources = root / "seeds" / "sources.yaml"
+    sources.write_text(sources.read_text("utf-8").replace("id: fixture-kyiv-15000", f"id: '{hostile}'", 1), "utf-8")
+    before = snapshot(root)
+    outside = sorted(p for p in root.parent.rglob("*") if not p.is_relative_to(root))
+    result = run("new", "--root", str(root), "--source", hostile)
+    assert_clean_failure(result, 1, f"'{hostile}' is not a valid source id")
+    assert snapshot(root) == before
+    assert sorted(p for p in root.parent.rglob("*") if not p.is_relative_to(root)) == outside
+    assert not list(Path("/tmp").glob("absolute-evidence*"))
+
+
 def test_new_bad_usage_exits_2(root: Path) -> None:
     before = snapshot(root)
     assert new(root, "--id", "Bad_Id").exit_code == 2
