@@ -15,8 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bench import floors, run
-from bench.generate import bounds, generate
-from dossier.dates import PartialDate
+from bench.generate import generate
 from dossier.inputs import LIMITS
 from dossier.passage import CaptureText, normalise
 from dossier.validate import validate
@@ -57,12 +56,6 @@ def test_same_arguments_write_the_same_base(tmp_path: Path) -> None:
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     assert files(generate(tmp_path / "a", 20).root) == files(generate(tmp_path / "b", 20).root)
-
-
-@pytest.mark.parametrize("text", ["2024", "2024-02", "2023-02", "2024-02-29", "2019-12", "2025-12-31", "0999"])
-def test_the_generators_date_bounds_are_the_librarys(text: str) -> None:
-    parsed = PartialDate.parse(text)
-    assert bounds(text) == (parsed.earliest, parsed.latest)
 
 
 # --- Peak memory: the process's own, not the driver's ------------------------------------------------
