@@ -834,9 +834,37 @@ def _year_bounds(points: Sequence[FigurePoint]) -> tuple[date, date] | None:
     return date(first.year, 1, 1), date(last.year, 12, 31)
 
 
-def _overlaps(box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]]) -> bool:
+_Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _overlaps(box: _Box, boxes: list[_Box]) -> bool:
     x0, y0, x1, y1 = box
     return any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every panel of the figures chart shares, so that the panels line up: the plot's left and right edges,
+    the width of the "no date" column (0 when every figure has a date) and the time axis (None when none has)."""
+
+    x0: float
+    x1: float
+    undated_width: float
+    time: _TimeScale | None
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A figure placed in its panel: what its dates reach (xa to xb) and its values (y_top to y_bottom)."""
+
+    point: FigurePoint
+    xa: float
+    xb: float
+    y_top: float
+    y_bottom: float
+    open_left: bool
+    open_right: bool
+    single_date: bool
 
 
 def figures_svg(points: list[FigurePoint], title: str, *, width_mm: float = 170, id_prefix: str | None = None
@@ -850,13 +878,7 @@ def figures_svg(points: list[FigurePoint], title: str, *, width_mm: float = 170,
     time axis. The caller removes same-origin duplicates.
     """
     width = _check_width(width_mm)
-    for point in points:
-        if point.series not in SERIES:
-            raise ValueError(f"unknown series {point.series!r}; expected one of {', '.join(SERIES)}")
-        if not (math.isfinite(point.value) and (point.value_max is None or math.isfinite(point.value_max))):
-            raise ValueError(f"figure {point.label} is not a finite number")
-        if point.value < 0 or (point.value_max is not None and point.value_max < point.value):
-            raise ValueError(f"figure {point.label}: values must be non-negative and value_max >= value")
+    _check_figures(points)
     prefix = _id_prefix("figures", id_prefix, points, title, width_mm)
     svg = _Svg()
     y = _title_block(svg, title, width, PAD)
@@ -865,127 +887,214 @@ def figures_svg(points: list[FigurePoint], title: str, *, width_mm: float = 170,
                           _Draw("open", "date bound open", INK)], width, y) + 2
 
     present = [s for s in SERIES if any(p.series == s for p in points)]
+    ranges = {series: _value_range(points, series) for series in present}
+    frame = _figures_frame(points, ranges, width)
+    if not points:
+        y += LINE
+        svg.text(PAD, y, "No reported figures.", fill=SLATE)
+        y += 4
+    unlabelled: list[str] = []
+    summaries: list[str] = []
+    for series in present:
+        y, summary = _figures_panel(svg, frame, series, _series_points(points, series), ranges[series], y, width,
+                                    unlabelled)
+        summaries.append(summary)
+    height = y + PAD
+    alt = _figures_alt(points, present, summaries)
+    table, links = _figures_table(points, present)
+    note = _figures_note(unlabelled)
+    return Chart(svg.document(prefix, width_mm, width, height, title, alt), alt, table, note, links)
+
+
+def _check_figures(points: list[FigurePoint]) -> None:
+    """Refuses a figure of an unknown series, or whose values are not finite, negative or the wrong way round."""
+    for point in points:
+        if point.series not in SERIES:
+            raise ValueError(f"unknown series {point.series!r}; expected one of {', '.join(SERIES)}")
+        if not (math.isfinite(point.value) and (point.value_max is None or math.isfinite(point.value_max))):
+            raise ValueError(f"figure {point.label} is not a finite number")
+        if point.value < 0 or (point.value_max is not None and point.value_max < point.value):
+            raise ValueError(f"figure {point.label}: values must be non-negative and value_max >= value")
+
+
+def _value_range(points: list[FigurePoint], series: Series) -> tuple[float, float]:
+    """The least and the greatest value a series' figures give, ranges included: what its value axis must span."""
+    values = [v for p in points if p.series == series for v in (p.value, p.value_max) if v is not None]
+    return min(values), max(values)
+
+
+def _figures_frame(points: list[FigurePoint], ranges: dict[Series, tuple[float, float]], width: float) -> _Frame:
+    """The panels' common frame: one time axis for all, a "no date" column at the right if any figure is undated."""
     bounds = _year_bounds(points)
     any_undated = any(p.earliest is None and p.latest is None for p in points)
     # The left axis is as wide as the widest tick label of any panel, so that the panels line up.
-    scales: dict[Series, tuple[float, float]] = {}
-    for series in present:
-        values = [v for p in points if p.series == series for v in (p.value, p.value_max) if v is not None]
-        scales[series] = (min(values), max(values))
     tick_width = 0.0
-    for low, high in scales.values():
+    for low, high in ranges.values():
         probe = _ValueScale(low, high, 1, 0)
         tick_width = max([tick_width] + [text_width(_number(t), SMALL) for t in probe.ticks])
     x0 = PAD + tick_width + 5
     undated_width = 46.0 if any_undated else 0.0
     x1 = width - PAD - 8 - undated_width
     time = _TimeScale(bounds[0], bounds[1], x0 + 6, x1 - 6) if bounds else None
+    return _Frame(x0, x1, undated_width, time)
 
-    if not points:
-        y += LINE
-        svg.text(PAD, y, "No reported figures.", fill=SLATE)
-        y += 4
-    unlabelled: list[str] = []
+
+def _series_points(points: list[FigurePoint], series: Series) -> list[FigurePoint]:
+    """A series' figures in the order they are drawn: by date, then by everything else, so never by input order."""
+    return sorted((p for p in points if p.series == series),
+                  key=lambda p: (p.earliest or p.latest or date.max, p.latest or date.max, p.value,
+                                 p.value_max or 0, p.label, p.title, p.href, p.written))
+
+
+def _figures_panel(svg: _Svg, frame: _Frame, series: Series, chosen: list[FigurePoint],
+                   value_range: tuple[float, float], y: float, width: float, unlabelled: list[str]
+                   ) -> tuple[float, str]:
+    """One series' panel under a heading: axes, and each figure's mark and label (a label with no room is added
+    to `unlabelled` instead); returns the y below it and the panel in words, for the text alternative."""
+    low, high = value_range
     plot_height = 96.0
-    summaries: list[str] = []
-    for series in present:
-        chosen = sorted((p for p in points if p.series == series),
-                        key=lambda p: (p.earliest or p.latest or date.max, p.latest or date.max, p.value,
-                                       p.value_max or 0, p.label, p.title, p.href, p.written))
-        low, high = scales[series]
-        y += LINE + 2
-        heading = f"{SERIES_HEADINGS[series]}: {_count(len(chosen), 'figure')}"
-        svg.text(PAD, y - 3, heading, weight=600)
-        top, bottom = y + 4, y + 4 + plot_height
-        scale = _ValueScale(low, high, bottom - 6, top + 6)
-        svg.text(width - PAD, y - 3, scale.name(), anchor="end", fill=SLATE)
-        svg.rect(x0, top, x1 - x0, bottom - top, "none", RULE, 0.6)
-        for tick in scale.ticks:
-            ty = scale.y(tick)
-            if tick != scale.ticks[0]:
-                svg.line(x0, ty, x1, ty, RULE, 0.6)
-            svg.text(x0 - 4, ty + 3, _number(tick), size=SMALL, anchor="end", fill=SLATE)
-        svg.line(x0, top, x0, bottom, SLATE, 1)
-        if undated_width:
-            ux0 = x1 + 8
-            svg.rect(ux0, top, undated_width, bottom - top, "none", RULE, 0.6)
-        below = time.draw(svg, top, bottom) if time else bottom + 4
-        if undated_width:
-            svg.text(x1 + 8 + undated_width / 2, bottom + 12, "no date", size=SMALL, anchor="middle", fill=SLATE)
-        boxes: list[tuple[float, float, float, float]] = []
-        marks: list[tuple[FigurePoint, float, float, float, float, bool, bool, bool]] = []
-        undated_here = [p for p in chosen if p.earliest is None and p.latest is None]
-        for point in chosen:
-            if point.earliest is None and point.latest is None:
-                slot = undated_here.index(point)
-                step = (undated_width - 12) / max(len(undated_here) - 1, 1)
-                xa = xb = x1 + 8 + (6 + slot * step if len(undated_here) > 1 else undated_width / 2)
-                open_left = open_right = False
-            else:
-                assert time is not None
-                xa, xb, open_left, open_right = _interval(point.earliest, point.latest, time)
-            ya, yb = scale.y(point.value), scale.y(point.value_max if point.value_max is not None else point.value)
-            single_date = xb - xa < 3 and not (open_left or open_right)
-            marks.append((point, xa, xb, yb, ya, open_left, open_right, single_date))
-            pad = 4.0
-            boxes.append((min(xa, xb) - pad - (4 if open_left else 0), yb - pad,
-                          max(xa, xb) + pad + (4 if open_right else 0), ya + pad))
-        for point, xa, xb, y_top, y_bottom, open_left, open_right, single_date in marks:
-            plan = point.series == "announced plans"
-            fill, stroke = (WHITE, INK) if plan else (INK, None)
-            tooltip = f"{point.label} {point.title}: {point.written} ({when_text(point.earliest, point.latest)})"
-            svg.open_tip(tooltip)
-            if single_date and y_bottom - y_top < 3:
-                svg.circle((xa + xb) / 2, y_bottom, 3, fill, stroke, 1.2)
-            elif single_date:
-                mid = (xa + xb) / 2
-                svg.rect(mid - 1.6, y_top, 3.2, y_bottom - y_top, fill, stroke, 1.2)
-            else:
-                h = max(y_bottom - y_top, 3.4)
-                centre = (y_top + y_bottom) / 2
-                _draw_span(svg, xa, xb, centre, h, fill, open_left, open_right, False, stroke)
-            # The label: right of the mark, else left, above, below; left out if there is no room.
-            w, lh = text_width(point.label), SIZE
-            mid_y = (y_top + y_bottom) / 2
-            right_end = max(xa, xb) + (4 if open_right else 0) + 4
-            left_end = min(xa, xb) - (4 if open_left else 0) - 4
-            centre_x = (xa + xb) / 2
-            candidates = [
-                (right_end, mid_y + 3.2, "start", (right_end, mid_y - 5, right_end + w, mid_y + 3)),
-                (left_end, mid_y + 3.2, "end", (left_end - w, mid_y - 5, left_end, mid_y + 3)),
-                (centre_x, y_top - 5, "middle", (centre_x - w / 2, y_top - 5 - lh * 0.75, centre_x + w / 2, y_top - 4)),
-                (centre_x, y_bottom + 11, "middle", (centre_x - w / 2, y_bottom + 4, centre_x + w / 2, y_bottom + 13)),
-            ]
-            inner = (x0 + 1, top + 1, x1 + 8 + undated_width - 1 if undated_width else x1 - 1, bottom - 1)
-            for lx, ly, anchor, box in candidates:
-                within = inner[0] <= box[0] and box[2] <= inner[2] and inner[1] <= box[1] and box[3] <= inner[3]
-                in_gap = bool(undated_width) and box[0] < x1 + 8 and box[2] > x1
-                if within and not in_gap and not _overlaps(box, boxes):
-                    svg.text(lx, ly, point.label, anchor=anchor)
-                    boxes.append(box)
-                    break
-            else:
-                unlabelled.append(point.label)
-            svg.close_tip()
-        y = below
-        dated = [p for p in chosen if p.earliest is not None or p.latest is not None]
-        span = ""
-        if dated:
-            years = sorted({d.year for p in dated for d in (p.earliest, p.latest) if d is not None})
-            span = f", dated {years[0]}" + (f" to {years[-1]}" if years[-1] != years[0] else "")
-        ranged = sum(1 for p in chosen if p.value_max is not None)
-        summaries.append(
-            f"{SERIES_HEADINGS[series].lower()}: {_count(len(chosen), 'figure')} from {_number(low)} to "
+    y += LINE + 2
+    heading = f"{SERIES_HEADINGS[series]}: {_count(len(chosen), 'figure')}"
+    svg.text(PAD, y - 3, heading, weight=600)
+    top, bottom = y + 4, y + 4 + plot_height
+    scale = _ValueScale(low, high, bottom - 6, top + 6)
+    svg.text(width - PAD, y - 3, scale.name(), anchor="end", fill=SLATE)
+    below = _panel_axes(svg, frame, scale, top, bottom)
+    undated_here = [p for p in chosen if p.earliest is None and p.latest is None]
+    marks, boxes = _place_figures(chosen, undated_here, frame, scale)
+    for mark in marks:
+        point = mark.point
+        svg.open_tip(f"{point.label} {point.title}: {point.written} ({when_text(point.earliest, point.latest)})")
+        _draw_figure(svg, mark)
+        if not _label_figure(svg, mark, boxes, frame, top, bottom):
+            unlabelled.append(point.label)
+        svg.close_tip()
+    return below, _panel_summary(series, chosen, low, high, scale, len(undated_here))
+
+
+def _panel_axes(svg: _Svg, frame: _Frame, scale: _ValueScale, top: float, bottom: float) -> float:
+    """A panel's frame, value ticks with their grid lines, the "no date" column and the time axis; returns the y
+    below them."""
+    x0, x1, undated_width = frame.x0, frame.x1, frame.undated_width
+    svg.rect(x0, top, x1 - x0, bottom - top, "none", RULE, 0.6)
+    for tick in scale.ticks:
+        ty = scale.y(tick)
+        if tick != scale.ticks[0]:
+            svg.line(x0, ty, x1, ty, RULE, 0.6)
+        svg.text(x0 - 4, ty + 3, _number(tick), size=SMALL, anchor="end", fill=SLATE)
+    svg.line(x0, top, x0, bottom, SLATE, 1)
+    if undated_width:
+        ux0 = x1 + 8
+        svg.rect(ux0, top, undated_width, bottom - top, "none", RULE, 0.6)
+    below = frame.time.draw(svg, top, bottom) if frame.time else bottom + 4
+    if undated_width:
+        svg.text(x1 + 8 + undated_width / 2, bottom + 12, "no date", size=SMALL, anchor="middle", fill=SLATE)
+    return below
+
+
+def _place_figures(chosen: list[FigurePoint], undated_here: list[FigurePoint], frame: _Frame, scale: _ValueScale
+                   ) -> tuple[list[_Mark], list[_Box]]:
+    """Each figure's mark in its panel, and the box around each that no label may overlap."""
+    boxes: list[_Box] = []
+    marks: list[_Mark] = []
+    for point in chosen:
+        xa, xb, open_left, open_right = _figure_dates(point, undated_here, frame)
+        ya, yb = scale.y(point.value), scale.y(point.value_max if point.value_max is not None else point.value)
+        single_date = xb - xa < 3 and not (open_left or open_right)
+        marks.append(_Mark(point, xa, xb, yb, ya, open_left, open_right, single_date))
+        pad = 4.0
+        boxes.append((min(xa, xb) - pad - (4 if open_left else 0), yb - pad,
+                      max(xa, xb) + pad + (4 if open_right else 0), ya + pad))
+    return marks, boxes
+
+
+def _figure_dates(point: FigurePoint, undated_here: list[FigurePoint], frame: _Frame
+                  ) -> tuple[float, float, bool, bool]:
+    """Where a figure's dates fall, as `_interval` gives them; a figure with no date takes a place of its own in
+    the "no date" column, the panel's undated figures spread evenly across it (one alone in its middle)."""
+    if point.earliest is None and point.latest is None:
+        slot = undated_here.index(point)
+        step = (frame.undated_width - 12) / max(len(undated_here) - 1, 1)
+        x = frame.x1 + 8 + (6 + slot * step if len(undated_here) > 1 else frame.undated_width / 2)
+        return x, x, False, False
+    assert frame.time is not None
+    return _interval(point.earliest, point.latest, frame.time)
+
+
+def _draw_figure(svg: _Svg, mark: _Mark) -> None:
+    """A figure's mark: a point for one value at one date, a thin bar for a range of values at one date, else a
+    bar over its dates as tall as its values reach; hollow for an announced plan, which is not an observation."""
+    plan = mark.point.series == "announced plans"
+    fill, stroke = (WHITE, INK) if plan else (INK, None)
+    xa, xb, y_top, y_bottom = mark.xa, mark.xb, mark.y_top, mark.y_bottom
+    if mark.single_date and y_bottom - y_top < 3:
+        svg.circle((xa + xb) / 2, y_bottom, 3, fill, stroke, 1.2)
+    elif mark.single_date:
+        mid = (xa + xb) / 2
+        svg.rect(mid - 1.6, y_top, 3.2, y_bottom - y_top, fill, stroke, 1.2)
+    else:
+        h = max(y_bottom - y_top, 3.4)
+        centre = (y_top + y_bottom) / 2
+        _draw_span(svg, xa, xb, centre, h, fill, mark.open_left, mark.open_right, False, stroke)
+
+
+def _label_figure(svg: _Svg, mark: _Mark, boxes: list[_Box], frame: _Frame, top: float, bottom: float) -> bool:
+    """The figure's label, in the first of its places that lies inside the panel, not in the gap before the "no
+    date" column, and clear of every mark and label; False, and no label, when none of them is free."""
+    x0, x1, undated_width = frame.x0, frame.x1, frame.undated_width
+    inner = (x0 + 1, top + 1, x1 + 8 + undated_width - 1 if undated_width else x1 - 1, bottom - 1)
+    for lx, ly, anchor, box in _label_places(mark):
+        within = inner[0] <= box[0] and box[2] <= inner[2] and inner[1] <= box[1] and box[3] <= inner[3]
+        in_gap = bool(undated_width) and box[0] < x1 + 8 and box[2] > x1
+        if within and not in_gap and not _overlaps(box, boxes):
+            svg.text(lx, ly, mark.point.label, anchor=anchor)
+            boxes.append(box)
+            return True
+    return False
+
+
+def _label_places(mark: _Mark) -> list[tuple[float, float, str, _Box]]:
+    """Where a figure's label may go, best first: right of the mark, else left, above, below; each as the text's
+    position and anchor, and the box it takes."""
+    w, lh = text_width(mark.point.label), SIZE
+    xa, xb, y_top, y_bottom = mark.xa, mark.xb, mark.y_top, mark.y_bottom
+    mid_y = (y_top + y_bottom) / 2
+    right_end = max(xa, xb) + (4 if mark.open_right else 0) + 4
+    left_end = min(xa, xb) - (4 if mark.open_left else 0) - 4
+    centre_x = (xa + xb) / 2
+    return [
+        (right_end, mid_y + 3.2, "start", (right_end, mid_y - 5, right_end + w, mid_y + 3)),
+        (left_end, mid_y + 3.2, "end", (left_end - w, mid_y - 5, left_end, mid_y + 3)),
+        (centre_x, y_top - 5, "middle", (centre_x - w / 2, y_top - 5 - lh * 0.75, centre_x + w / 2, y_top - 4)),
+        (centre_x, y_bottom + 11, "middle", (centre_x - w / 2, y_bottom + 4, centre_x + w / 2, y_bottom + 13)),
+    ]
+
+
+def _panel_summary(series: Series, chosen: list[FigurePoint], low: float, high: float, scale: _ValueScale,
+                   undated: int) -> str:
+    """A panel in words, for the text alternative: how many figures, their values, scale and years."""
+    dated = [p for p in chosen if p.earliest is not None or p.latest is not None]
+    span = ""
+    if dated:
+        years = sorted({d.year for p in dated for d in (p.earliest, p.latest) if d is not None})
+        span = f", dated {years[0]}" + (f" to {years[-1]}" if years[-1] != years[0] else "")
+    ranged = sum(1 for p in chosen if p.value_max is not None)
+    return (f"{SERIES_HEADINGS[series].lower()}: {_count(len(chosen), 'figure')} from {_number(low)} to "
             f"{_number(high)} ({scale.name()}{span}"
             + (f"; {ranged} given as a range" if ranged else "")
-            + (f"; {len(undated_here)} with no date" if undated_here else "") + ")")
-    height = y + PAD
+            + (f"; {undated} with no date" if undated else "") + ")")
 
+
+def _figures_alt(points: list[FigurePoint], present: list[Series], summaries: list[str]) -> str:
+    """The text alternative: the panels, each in words."""
     if points:
-        alt = (f"Reported figures over time, in {_count(len(present), 'panel')}, one per kind of figure so that "
-               f"different kinds never share an axis: " + "; ".join(summaries) + ".")
-    else:
-        alt = "Reported figures over time: none."
+        return (f"Reported figures over time, in {_count(len(present), 'panel')}, one per kind of figure so that "
+                f"different kinds never share an axis: " + "; ".join(summaries) + ".")
+    return "Reported figures over time: none."
+
+
+def _figures_table(points: list[FigurePoint], present: list[Series]) -> tuple[list[list[str]], list[str | None]]:
+    """The figures as a table, by series and date, and the link of each of its rows."""
     table = [["Series", "Finding", "Title", "When", "Value", "As written"]]
     links: list[str | None] = []
     for series in present:
@@ -995,11 +1104,15 @@ def figures_svg(points: list[FigurePoint], title: str, *, width_mm: float = 170,
             table.append([SERIES_HEADINGS[series], point.label, point.title,
                           when_text(point.earliest, point.latest), value, point.written])
             links.append(_fragment(point.href))
-    note = None
-    if unlabelled:
-        note = (f"No room to label {_count(len(unlabelled), 'figure')} ({', '.join(unlabelled)}); "
-                "the table and the tooltips name every figure.")
-    return Chart(svg.document(prefix, width_mm, width, height, title, alt), alt, table, note, links)
+    return table, links
+
+
+def _figures_note(unlabelled: list[str]) -> str | None:
+    """The note: which figures the chart had no room to label, if any."""
+    if not unlabelled:
+        return None
+    return (f"No room to label {_count(len(unlabelled), 'figure')} ({', '.join(unlabelled)}); "
+            "the table and the tooltips name every figure.")
 
 
 # --- the heat map ---------------------------------------------------------------------------------
@@ -1007,6 +1120,7 @@ def figures_svg(points: list[FigurePoint], title: str, *, width_mm: float = 170,
 CELL = 11.0  # a cell's side, in points: room for one letter at 8.5 pt
 MAX_HEIGHT_MM = 200.0  # all blocks together fit on an A4 page (content height 255 mm) with title and legend
 MAX_BLOCKS = 4
+_GROUPS = "Groups"  # the heading of the column that counts origin groups per provision
 
 
 @dataclass(frozen=True)
@@ -1014,6 +1128,29 @@ class _Column:
     label: str
     title: str
     members: tuple[int, ...]  # the original columns it stands for
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The heat map across the width: row labels, then the cells from `x_cells`, `across` of them at most, then
+    the count of origin groups."""
+
+    row_label_width: float
+    x_cells: float
+    groups_width: float
+    across: int
+
+
+@dataclass(frozen=True)
+class _Fold:
+    """The columns as drawn (each one original column or a run of them aggregated), in `blocks` of `per_block`
+    one under the other, under rotated labels `label_height` high; `note` says what was folded or aggregated."""
+
+    drawn: list[_Column]
+    blocks: int
+    per_block: int
+    label_height: float
+    note: str | None
 
 
 def heatmap_svg(rows: list[str], row_titles: list[str], columns: list[str], column_titles: list[str],
@@ -1028,6 +1165,36 @@ def heatmap_svg(rows: list[str], row_titles: list[str], columns: list[str], colu
     of their findings. The note says which was done. The table always holds every original cell.
     """
     width = _check_width(width_mm)
+    _check_heat(rows, row_titles, columns, column_titles, cells)
+    prefix = _id_prefix("heatmap", id_prefix, rows, row_titles, columns, column_titles, cells, title, width_mm)
+    svg = _Svg()
+    y = _title_block(svg, title, width, PAD)
+    y = _legend(svg, "Best grade, reliability:", _grade_legend(), width, y)
+    y = _paragraph(svg, "An empty cell: no finding from that origin group. Groups: how many origin groups "
+                        "report on the provision.", width, y - 3) + 2
+
+    grid = _heat_grid(rows, columns, width)
+    fold = _fold_columns(rows, columns, column_titles, grid.across)
+    groups_per_row = [sum(1 for cell in line if cell.best_grade is not None) for line in cells]
+    for b in range(fold.blocks):
+        part = fold.drawn[b * fold.per_block:(b + 1) * fold.per_block]
+        if fold.blocks > 1:
+            y += LINE
+            svg.text(PAD, y - 3, f"Origin groups {part[0].members[0] + 1:,} to {part[-1].members[-1] + 1:,} of "
+                     f"{len(columns):,}", weight=600)
+        y = _heat_block(svg, part, rows, row_titles, cells, groups_per_row, grid, fold, y)
+    if not rows:
+        y += LINE
+        svg.text(PAD, y - 3, "No provisions.", fill=SLATE)
+    height = y + PAD
+    alt = _heat_alt(rows, columns, cells, groups_per_row)
+    table = _heat_table(rows, row_titles, columns, column_titles, cells)
+    return Chart(svg.document(prefix, width_mm, width, height, title, alt), alt, table, fold.note)
+
+
+def _check_heat(rows: list[str], row_titles: list[str], columns: list[str], column_titles: list[str],
+                cells: list[list[HeatCell]]) -> None:
+    """Refuses titles or cells that do not match the rows and columns, and a cell whose grade and count disagree."""
     if len(row_titles) != len(rows) or len(column_titles) != len(columns):
         raise ValueError("rows and row_titles, columns and column_titles must be the same length")
     if len(cells) != len(rows) or any(len(line) != len(columns) for line in cells):
@@ -1038,105 +1205,122 @@ def heatmap_svg(rows: list[str], row_titles: list[str], columns: list[str], colu
                 _grade_parts(cell.best_grade)
             if cell.count < 0 or (cell.best_grade is None) != (cell.count == 0):
                 raise ValueError("a cell has a grade exactly when its count is positive")
-    prefix = _id_prefix("heatmap", id_prefix, rows, row_titles, columns, column_titles, cells, title, width_mm)
-    svg = _Svg()
-    y = _title_block(svg, title, width, PAD)
-    y = _legend(svg, "Best grade, reliability:", _grade_legend(), width, y)
-    y = _paragraph(svg, "An empty cell: no finding from that origin group. Groups: how many origin groups "
-                        "report on the provision.", width, y - 3) + 2
 
+
+def _heat_grid(rows: list[str], columns: list[str], width: float) -> _Grid:
+    """The heat map across the width: row labels (at most 30 % of it), the cells, the count of origin groups."""
     row_label_width = min(max([text_width(r) for r in rows] + [0.0]) + 4, width * 0.3)
-    groups_label = "Groups"
     groups_width = max(text_width(f"{len(columns):,}", SMALL) + 8, CELL * 1.5)
     x_cells = PAD + row_label_width
-    per_block = max(int((width - PAD - x_cells - groups_width - 4) // CELL), 1)
+    across = max(int((width - PAD - x_cells - groups_width - 4) // CELL), 1)
+    return _Grid(row_label_width, x_cells, groups_width, across)
 
-    column_label_height = min(max([text_width(c, SMALL) for c in columns] + [text_width(groups_label, SMALL)])
-                              + 4, 60.0)
-    block_heading = LINE if len(columns) > per_block else 0.0
-    block_height = block_heading + column_label_height + len(rows) * CELL + 10
+
+def _column_label_height(labels: Iterable[str]) -> float:
+    """How high the rotated column labels stand: as the longest of them or the groups heading, at most 60."""
+    return min(max([text_width(c, SMALL) for c in labels] + [text_width(_GROUPS, SMALL)]) + 4, 60.0)
+
+
+def _fold_columns(rows: list[str], columns: list[str], column_titles: list[str], across: int) -> _Fold:
+    """The columns as they are, in as many blocks of `across` as they need, when that many blocks fit in
+    MAX_HEIGHT_MM (and MAX_BLOCKS); else aggregated, so that they do."""
+    label_height = _column_label_height(columns)
+    block_heading = LINE if len(columns) > across else 0.0
+    block_height = block_heading + label_height + len(rows) * CELL + 10
     fit_blocks = max(1, min(MAX_BLOCKS, int(MAX_HEIGHT_MM * PT_PER_MM // max(block_height, 1))))
-
-    drawn: list[_Column]
+    if len(columns) > across * fit_blocks:
+        return _aggregate_columns(columns, math.ceil(len(columns) / (across * fit_blocks)), across)
+    drawn = [_Column(c, t, (i,)) for i, (c, t) in enumerate(zip(columns, column_titles, strict=True))]
+    blocks = math.ceil(len(columns) / across) if columns else 1
     note: str | None = None
-    if len(columns) <= per_block * fit_blocks:
-        drawn = [_Column(c, t, (i,)) for i, (c, t) in enumerate(zip(columns, column_titles, strict=True))]
-        blocks = math.ceil(len(columns) / per_block) if columns else 1
-        if blocks > 1:
-            note = (f"{_count(len(columns), 'origin group')} folded into {blocks} blocks of up to "
-                    f"{math.ceil(len(columns) / blocks)}, one under the other.")
-    else:
-        size = math.ceil(len(columns) / (per_block * fit_blocks))
-        drawn = []
-        for start in range(0, len(columns), size):
-            members = tuple(range(start, min(start + size, len(columns))))
-            first, last = columns[members[0]], columns[members[-1]]
-            drawn.append(_Column(first if len(members) == 1 else f"{first}–{last}",
-                                 f"origin groups {members[0] + 1} to {members[-1] + 1}", members))
-        blocks = math.ceil(len(drawn) / per_block)
-        remainder = len(columns) - size * (len(drawn) - 1)
-        note = (f"{_count(len(columns), 'origin group')} aggregated, in order, into {len(drawn)} columns of "
-                f"{size}{f' (the last of {remainder})' if remainder != size else ''} in {_count(blocks, 'block')}: "
-                "a cell shows the best grade among its groups and the sum of their findings; the table lists "
-                "every group.")
-        column_label_height = min(max([text_width(c.label, SMALL) for c in drawn] +
-                                      [text_width(groups_label, SMALL)]) + 4, 60.0)
+    if blocks > 1:
+        note = (f"{_count(len(columns), 'origin group')} folded into {blocks} blocks of up to "
+                f"{math.ceil(len(columns) / blocks)}, one under the other.")
+    return _Fold(drawn, blocks, math.ceil(len(drawn) / blocks) if drawn else 1, label_height, note)
+
+
+def _aggregate_columns(columns: list[str], size: int, across: int) -> _Fold:
+    """Consecutive columns, in the caller's order, aggregated `size` to a drawn column (the last may hold fewer),
+    in blocks of `across`."""
+    drawn: list[_Column] = []
+    for start in range(0, len(columns), size):
+        members = tuple(range(start, min(start + size, len(columns))))
+        first, last = columns[members[0]], columns[members[-1]]
+        drawn.append(_Column(first if len(members) == 1 else f"{first}–{last}",
+                             f"origin groups {members[0] + 1} to {members[-1] + 1}", members))
+    blocks = math.ceil(len(drawn) / across)
+    remainder = len(columns) - size * (len(drawn) - 1)
+    note = (f"{_count(len(columns), 'origin group')} aggregated, in order, into {len(drawn)} columns of "
+            f"{size}{f' (the last of {remainder})' if remainder != size else ''} in {_count(blocks, 'block')}: "
+            "a cell shows the best grade among its groups and the sum of their findings; the table lists "
+            "every group.")
     per_block = math.ceil(len(drawn) / blocks) if drawn else 1
+    return _Fold(drawn, blocks, per_block, _column_label_height([c.label for c in drawn]), note)
 
-    def merged(r: int, column: _Column) -> HeatCell:
-        chosen = [cells[r][i] for i in column.members]
-        best = _best([c.best_grade for c in chosen if c.best_grade is not None])
-        return HeatCell(best, sum(c.count for c in chosen))
 
-    groups_per_row = [sum(1 for cell in line if cell.best_grade is not None) for line in cells]
-    for b in range(blocks):
-        part = drawn[b * per_block:(b + 1) * per_block]
-        if blocks > 1:
-            y += LINE
-            svg.text(PAD, y - 3, f"Origin groups {part[0].members[0] + 1:,} to {part[-1].members[-1] + 1:,} of "
-                     f"{len(columns):,}", weight=600)
-        label_base = y + column_label_height
-        for j, column in enumerate(part):
-            cx = x_cells + j * CELL + CELL / 2 + 3
-            svg.text(cx, label_base - 2, _fit(column.label, column_label_height - 4, SMALL), size=SMALL,
-                     rotate=True)
-        gx = x_cells + per_block * CELL + 4  # the same place in every block
-        svg.text(gx + groups_width / 2 + 3, label_base - 2, groups_label, size=SMALL, rotate=True, fill=SLATE)
-        top = label_base + 2
-        # Grid lines drawn once per block, one path: the cells themselves are drawn only where there is data.
-        grid_right = x_cells + len(part) * CELL
-        grid_bottom = top + len(rows) * CELL
-        d = "".join(f"M{_n(x_cells + j * CELL)} {_n(top)}V{_n(grid_bottom)}" for j in range(len(part) + 1))
-        d += "".join(f"M{_n(x_cells)} {_n(top + r * CELL)}H{_n(grid_right)}" for r in range(len(rows) + 1))
-        svg.path(d, RULE, 0.6)
-        for r, (row, row_title) in enumerate(zip(rows, row_titles, strict=True)):
-            ry = top + r * CELL
-            svg.add(f"<g><title>{_esc(f'{row}: {row_title}')}</title>")
-            svg.text(PAD, ry + CELL / 2 + 3.2, _fit(row, row_label_width - 4))
-            svg.add("</g>")
-            centres: list[float] = []
-            row_letters = ""
-            for j, column in enumerate(part):
-                cell = merged(r, column) if len(column.members) > 1 else cells[r][column.members[0]]
-                if cell.best_grade is None:
-                    continue
-                letter = _grade_parts(cell.best_grade)[0]
-                x = x_cells + j * CELL
-                tip = f"{row} × {column.label}: {cell.best_grade}, {_count(cell.count, 'finding')}"
-                svg.add(f'<rect x="{_n(x + 0.5)}" y="{_n(ry + 0.5)}" width="{_n(CELL - 1)}" height="{_n(CELL - 1)}" '
-                        f'fill="{GRADE_COLOURS[letter]}"><title>{_esc(tip)}</title></rect>')
-                centres.append(x + CELL / 2)
-                row_letters += letter
-            if row_letters:
-                svg.letters(centres, ry + CELL / 2 + 3, row_letters, size=SMALL, weight=600, fill=WHITE)
-            svg.text(gx + groups_width - 4, ry + CELL / 2 + 3, f"{groups_per_row[r]:,}", size=SMALL,
-                     anchor="end", fill=SLATE)
-        y = grid_bottom + 10
-    if not rows:
-        y += LINE
-        svg.text(PAD, y - 3, "No provisions.", fill=SLATE)
-    height = y + PAD
+def _heat_block(svg: _Svg, part: list[_Column], rows: list[str], row_titles: list[str], cells: list[list[HeatCell]],
+                groups_per_row: list[int], grid: _Grid, fold: _Fold, y: float) -> float:
+    """One block of columns: their rotated labels, the grid, and each row's label, cells and count of origin
+    groups; returns the y below it."""
+    label_base = y + fold.label_height
+    for j, column in enumerate(part):
+        cx = grid.x_cells + j * CELL + CELL / 2 + 3
+        svg.text(cx, label_base - 2, _fit(column.label, fold.label_height - 4, SMALL), size=SMALL, rotate=True)
+    gx = grid.x_cells + fold.per_block * CELL + 4  # the same place in every block
+    svg.text(gx + grid.groups_width / 2 + 3, label_base - 2, _GROUPS, size=SMALL, rotate=True, fill=SLATE)
+    top = label_base + 2
+    grid_bottom = _grid_lines(svg, grid.x_cells, top, len(part), len(rows))
+    for r, (row, row_title) in enumerate(zip(rows, row_titles, strict=True)):
+        ry = top + r * CELL
+        svg.add(f"<g><title>{_esc(f'{row}: {row_title}')}</title>")
+        svg.text(PAD, ry + CELL / 2 + 3.2, _fit(row, grid.row_label_width - 4))
+        svg.add("</g>")
+        _heat_row(svg, row, part, cells[r], grid.x_cells, ry)
+        svg.text(gx + grid.groups_width - 4, ry + CELL / 2 + 3, f"{groups_per_row[r]:,}", size=SMALL,
+                 anchor="end", fill=SLATE)
+    return grid_bottom + 10
 
+
+def _grid_lines(svg: _Svg, x_cells: float, top: float, columns: int, rows: int) -> float:
+    """A block's grid lines, drawn once, one path: the cells themselves are drawn only where there is data.
+    Returns the grid's bottom."""
+    grid_right = x_cells + columns * CELL
+    grid_bottom = top + rows * CELL
+    d = "".join(f"M{_n(x_cells + j * CELL)} {_n(top)}V{_n(grid_bottom)}" for j in range(columns + 1))
+    d += "".join(f"M{_n(x_cells)} {_n(top + r * CELL)}H{_n(grid_right)}" for r in range(rows + 1))
+    svg.path(d, RULE, 0.6)
+    return grid_bottom
+
+
+def _heat_row(svg: _Svg, row: str, part: list[_Column], line: list[HeatCell], x_cells: float, ry: float) -> None:
+    """A row's cells in one block: a shaded square with a tooltip where there are findings, and their grade
+    letters, one text element for the row."""
+    centres: list[float] = []
+    row_letters = ""
+    for j, column in enumerate(part):
+        cell = _merged(line, column) if len(column.members) > 1 else line[column.members[0]]
+        if cell.best_grade is None:
+            continue
+        letter = _grade_parts(cell.best_grade)[0]
+        x = x_cells + j * CELL
+        tip = f"{row} × {column.label}: {cell.best_grade}, {_count(cell.count, 'finding')}"
+        svg.add(f'<rect x="{_n(x + 0.5)}" y="{_n(ry + 0.5)}" width="{_n(CELL - 1)}" height="{_n(CELL - 1)}" '
+                f'fill="{GRADE_COLOURS[letter]}"><title>{_esc(tip)}</title></rect>')
+        centres.append(x + CELL / 2)
+        row_letters += letter
+    if row_letters:
+        svg.letters(centres, ry + CELL / 2 + 3, row_letters, size=SMALL, weight=600, fill=WHITE)
+
+
+def _merged(line: list[HeatCell], column: _Column) -> HeatCell:
+    """The cell of an aggregated column: the best grade of the cells it stands for and the sum of their findings."""
+    chosen = [line[i] for i in column.members]
+    best = _best([c.best_grade for c in chosen if c.best_grade is not None])
+    return HeatCell(best, sum(c.count for c in chosen))
+
+
+def _heat_alt(rows: list[str], columns: list[str], cells: list[list[HeatCell]], groups_per_row: list[int]) -> str:
+    """The text alternative: how many cells hold findings, origin groups per provision, cells by reliability."""
     filled = sum(groups_per_row)
     letters: dict[str, int] = {}
     for line in cells:
@@ -1153,6 +1337,12 @@ def heatmap_svg(rows: list[str], row_titles: list[str], columns: list[str], colu
     if letters:
         alt += " Cells by best reliability: " + ", ".join(
             f"{k} ({RELIABILITY[k]}) {v:,}" for k, v in sorted(letters.items())) + "."
+    return alt
+
+
+def _heat_table(rows: list[str], row_titles: list[str], columns: list[str], column_titles: list[str],
+                cells: list[list[HeatCell]]) -> list[list[str]]:
+    """Every original cell that holds findings, as a table row; a provision with none gets one row saying so."""
     table = [["Provision", "Provision title", "Origin group", "Origin", "Best grade", "Findings"]]
     for r, (row, row_title) in enumerate(zip(rows, row_titles, strict=True)):
         found = False
@@ -1162,4 +1352,4 @@ def heatmap_svg(rows: list[str], row_titles: list[str], columns: list[str], colu
                 found = True
         if not found:
             table.append([row, row_title, "", "no finding", "", "0"])
-    return Chart(svg.document(prefix, width_mm, width, height, title, alt), alt, table, note)
+    return table
