@@ -607,8 +607,15 @@ def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date
         parts = [_timeline_part(f"{prefix}-p{i}", f"{title} (part {i} of {len(chunks)})", alt, markers, scale,
                                 chunk, undated_text if i == len(chunks) else None, width, width_mm)[0]
                  for i, chunk in enumerate(chunks, 1)]
-    outside = [m for m in markers if not start <= m.when <= end]
-    # Words: the table, the note.
+    table, links = _timeline_table(events, markers)
+    note = _timeline_note(len(undated), laid, [m for m in markers if not start <= m.when <= end], len(parts))
+    return Chart("".join(parts), alt, table, note, links)
+
+
+def _timeline_table(events: list[TimelineEvent], markers: list[Marker]
+                    ) -> tuple[list[list[str]], list[str | None]]:
+    """The chart's data as a table (findings and markers in date order, markers first on a day) and each row's
+    link."""
     rows: list[tuple[tuple[date, date, int, str], list[str], str | None]] = []
     for event in events:
         key = (event.earliest or event.latest or date.max, event.latest or date.max, 1, event.label)
@@ -619,10 +626,15 @@ def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date
                      None))
     rows.sort(key=lambda r: r[0])
     table = [["Finding", "Title", "When", "Grade"]] + [row for _key, row, _href in rows]
-    links = [href for _key, _row, href in rows]
+    return table, [href for _key, _row, href in rows]
+
+
+def _timeline_note(undated: int, laid: list[_Laid], outside: list[Marker], parts: int) -> str | None:
+    """What the reader should know the drawing leaves out or bends: undated findings, open bounds, markers
+    off the axis, a split into parts."""
     notes = []
     if undated:
-        notes.append(f"{_count(len(undated), 'finding')} with no date {'is' if len(undated) == 1 else 'are'} "
+        notes.append(f"{_count(undated, 'finding')} with no date {'is' if undated == 1 else 'are'} "
                      "listed under the axis, not drawn")
     beyond = sum(1 for item in laid if item.open_left or item.open_right)
     if beyond:
@@ -630,11 +642,10 @@ def timeline_svg(events: list[TimelineEvent], markers: list[Marker], start: date
                      f"{'is' if beyond == 1 else 'are'} drawn to the edge with an arrow")
     if outside:
         notes.append("not drawn, outside the axis: " + "; ".join(f"{m.label} ({_day(m.when)})" for m in outside))
-    if len(parts) > 1:
-        notes.append(f"too many findings for one page: the timeline's lanes are split into {len(parts)} parts, "
+    if parts > 1:
+        notes.append(f"too many findings for one page: the timeline's lanes are split into {parts} parts, "
                      "one under the other, on the same axis")
-    note = _sentence("; ".join(notes)) if notes else None
-    return Chart("".join(parts), alt, table, note, links)
+    return _sentence("; ".join(notes)) if notes else None
 
 
 def _lay_out_events(dated: list[TimelineEvent], scale: _TimeScale, width: float) -> list[_Laid]:
