@@ -215,6 +215,14 @@ def test_an_html_page_a_pdf_and_a_wacz_are_added_quoted_and_validated(root: Path
     assert "(record " in printed
     assert "against capture S3 at p. 42 (page 2 of the file), para. 117, line 1" in printed
     assert printed.count(f"line {line}, col. {col}") == 1  # the text capture's passage, in Annex A only
+    # Annex A names each capture's kind, and the extracted text the passages were checked in, with its hash.
+    for source_id, kind in (("gazette-page", "a web page"), ("panel-report", "a PDF"),
+                            ("gazette-archive", "a WACZ web archive")):
+        source = sources[source_id]
+        assert source.extracted is not None
+        assert f"seeds/{source.capture} ({kind}" in printed
+        assert f"Text checked seeds/{source.extracted.file}, SHA-256" in printed
+    assert printed.count("Text checked") == 3  # not for the text capture: it is its own text
 
 
 def _register_doc(root: Path) -> Document:
