@@ -176,17 +176,8 @@ def _short(value: Any) -> str:
 
 def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names valid at `loc` inside `model`, for 'did you mean' hints."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        info = getattr(current, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        current = _inner_model(info.annotation)
-        if current is None:
-            return []
-    return list(getattr(current, "model_fields", {}))
+    found = _model_at(model, loc)
+    return list(found.model_fields) if found is not None else []
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
