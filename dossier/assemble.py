@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .dates import PartialDate, display_date, latest
 from .models import (
@@ -34,6 +36,8 @@ from .rules import name_key
 from .support import Support, grade_key, judgement_support, origin_of, outruns
 from .validate import Validated
 from .wording import wording
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,10 @@ class Dossier:
     provisions: list[Provision]
     origins: list[Origin]
     denials: list[Finding]
+    # Indexes for the annexes, so that a template never scans every finding for each source (quadratic: at
+    # 50,000 records that scan was most of the build).
+    findings_by_source: dict[str, list[Finding]]
+    origins_by_group: dict[str, list[Origin]]
     reliability_scale: dict[str, str] = field(default_factory=lambda: dict(wording().reliability))
     credibility_scale: dict[str, str] = field(default_factory=lambda: dict(wording().credibility))
 
@@ -375,6 +383,7 @@ def assemble(validated: Validated, selection: Selection | None = None,
     cover = wording().cover
     cited = {id(f) for view in judgements for f in view.findings}
     matrix = origin_matrix(chapters, groups, validated)
+    origins = origins_in_use(findings)
     return Dossier(
         title=settings.title if settings else cover.title,
         subtitle=settings.subtitle if settings else cover.subtitle,
@@ -403,9 +412,19 @@ def assemble(validated: Validated, selection: Selection | None = None,
         source_labels=labels,
         source_counts=dict(Counter(f.source.id for f in findings)),
         provisions=list(validated.catalog.provisions) if validated.catalog else [],
-        origins=origins_in_use(findings),
+        origins=origins,
         denials=[f for f in findings if f.record.contradicts],
+        findings_by_source=grouped(findings, lambda f: f.source.id),
+        origins_by_group=grouped(origins, lambda o: o.group),
     )
+
+
+def grouped(items: list[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    """The items by key, each list in the items' order."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
 
 
 def cited_sources(records: list[Record], validated: Validated) -> list[Source]:

@@ -633,3 +633,25 @@ def test_many_undated_findings_are_counted_not_named() -> None:
     assert "No date, so not drawn: 150 findings, listed in the table." in texts
     assert not any(t and t.startswith("No date, so not drawn: 9.") for t in texts)
     assert sum(1 for row in chart.table if row[0].startswith("9.")) == 150
+
+
+def _first_fit(spans: list[tuple[float, float]]) -> list[int]:
+    """The timeline's lane rule written the slow, obvious way: the lowest lane whose last span ends 5 pt before."""
+    ends: list[float] = []
+    lanes = []
+    for lo, hi in spans:
+        lane = next((i for i, end in enumerate(ends) if end + 5 <= lo), len(ends))
+        ends[lane:lane + 1] = [hi]
+        lanes.append(lane)
+    return lanes
+
+
+def test_lanes_are_first_fit_however_many_events() -> None:
+    import random
+
+    rng = random.Random(2397)
+    for n in (0, 1, 2, 7, 64, 500):
+        spans = sorted(tuple(sorted((float(rng.randrange(0, 400, 5)), rng.uniform(0, 400)))) for _ in range(n))
+        laid = [charts._Laid(lo, hi, None, 0, 0, False, False, True, "", 0, "start")  # type: ignore[arg-type]
+                for lo, hi in spans]
+        assert [lane for _item, lane in charts._pack_lanes(laid)] == _first_fit(spans), n
