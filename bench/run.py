@@ -372,7 +372,11 @@ def table(sizes: list[Json]) -> str:
 
 
 def targets(sizes: list[Json]) -> list[Json]:
-    """The issue's targets, checked on wall time (CPU time beside it); sizes not measured are skipped."""
+    """The issue's targets, checked on CPU time (wall time beside it); sizes not measured are skipped.
+
+    CPU seconds, because the machine is shared: another job's load stretches a step's wall time and its
+    floor's differently, and a ratio of wall times then measures the neighbours. The README shows both.
+    """
     by = {s["records"]: s["steps"] for s in sizes}
     out: list[Json] = []
 
@@ -382,7 +386,7 @@ def targets(sizes: list[Json]) -> list[Json]:
             return
         out.append({"target": what, "value": round(step["seconds"] / other["seconds"], 2),
                     "cpu_value": round(step["cpu_seconds"] / other["cpu_seconds"], 2), "limit": limit,
-                    "met": step["seconds"] / other["seconds"] <= limit})
+                    "met": step["cpu_seconds"] / other["cpu_seconds"] <= limit})
 
     if 50000 in by:
         versus("validate at 50,000 records within 1.5x the load floor", by[50000]["validate"],
@@ -437,12 +441,14 @@ def markdown(report: Json) -> str:
             lines.append(f"| {size['records']:,} | {label} | {_seconds(s['seconds'])} | {_seconds(s['cpu_seconds'])} "
                          f"| {floor_label} | {_seconds(f.get('seconds'))} | {ratio(s, f)} | "
                          f"{ratio(s, f, 'cpu_seconds')} | {_mb(s['peak_mb'])} MB | {_mb(f.get('peak_mb'))} MB |")
-    lines += ["", "| target | measured | CPU | |", "|---|--:|--:|---|"]
+    lines += ["", "| target | measured (CPU time) | wall time | |", "|---|--:|--:|---|"]
     for t in report["targets"]:
-        value = t["value"] if t["value"] is not None else t.get("why", "-")
+        value, wall = t.get("cpu_value", t["value"]), t["value"] if "cpu_value" in t else ""
+        if t["value"] is None:
+            value = t.get("why", "-")
         if t.get("bytes"):
             value = f"{_bytes(t['value'])} of {_bytes(t['limit'])}"
-        lines.append(f"| {t['target']} | {value} | {t.get('cpu_value', '')} | {'met' if t['met'] else '**missed**'} |")
+        lines.append(f"| {t['target']} | {value} | {wall} | {'met' if t['met'] else '**missed**'} |")
     if report.get("experiments"):
         exp = report["experiments"]
         lines += ["", f"| render of the {exp['records']:,}-record brief | pages | time | CPU | ratio | CPU ratio "
@@ -537,8 +543,8 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": results, "experiments": experiment, "targets": targets(results)}
     print("\n" + table(results))
     for t in report["targets"]:
-        cpu = f", CPU time {t['cpu_value']}" if "cpu_value" in t else ""
-        print(f"{'met   ' if t['met'] else 'MISSED'}  {t['target']}: {t['value']}{cpu} (limit {t['limit']})")
+        value = f"{t['cpu_value']} of CPU time (wall {t['value']})" if "cpu_value" in t else t["value"]
+        print(f"{'met   ' if t['met'] else 'MISSED'}  {t['target']}: {value} (limit {t['limit']})")
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     print(f"total {report['total_seconds']:.0f} s")
     path = args.json or RESULTS / (dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + ".json")

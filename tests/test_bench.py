@@ -128,8 +128,9 @@ def test_limits_leave_room_for_100000_records_in_the_benchmarks_shape(tmp_path: 
     assert not run.limit_targets({"records": 200, "limits": too_big})[0]["met"]
 
 
-def steps(validate_s: float, floor_s: float, ok: bool = True) -> dict[str, dict[str, object]]:
-    return {"validate": {"seconds": validate_s, "cpu_seconds": validate_s, "ok": ok},
+def steps(validate_s: float, floor_s: float, ok: bool = True, wall: float = 1.0) -> dict[str, dict[str, object]]:
+    """Validate and its floor taking these CPU seconds; `wall` times validate's CPU is its wall time."""
+    return {"validate": {"seconds": validate_s * wall, "cpu_seconds": validate_s, "ok": ok},
             "load_floor": {"seconds": floor_s, "cpu_seconds": floor_s, "ok": True}}
 
 
@@ -140,6 +141,13 @@ def test_targets_validate_within_1_5x_the_floor_and_linear() -> None:
     assert [t["met"] for t in slow[:2]] == [False, False]  # 1.75x the floor; 7x the time for 5x the records
     failed = run.targets([{"records": 50000, "steps": steps(1.0, 8.0, ok=False)}])
     assert failed[0]["met"] is False and failed[0]["value"] is None
+
+
+def test_targets_are_judged_on_cpu_time_not_on_a_shared_machines_wall_time() -> None:
+    stretched = run.targets([{"records": 50000, "steps": steps(48, 33, wall=3.0)}])[0]  # waited for the CPU
+    assert stretched["met"] is True and stretched["value"] > 1.5 and stretched["cpu_value"] <= 1.5
+    costly = run.targets([{"records": 50000, "steps": steps(60, 33, wall=0.5)}])[0]
+    assert costly["met"] is False and costly["value"] <= 1.5
 
 
 def rendered(name: str, seconds: float, digest: str, status: int = 0) -> run.Run:
