@@ -131,7 +131,7 @@ class Event(Strict):
     )
     date_note: Line | None = Field(
         default=None,
-        description="How the date was read from the text, or why it is unknown. Required when date is empty.",
+        description="How the date was read from the text, or why it is unknown. Required when there is no date.",
     )
     place: Line | None = Field(default=None, description="Where the reported fact happened, as the text names it.")
 
