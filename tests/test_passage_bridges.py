@@ -212,3 +212,129 @@ def test_a_miss_with_a_clause_dropped_anywhere_reports_only_that_clause(at: int,
     result = verify_passage(" ".join(dropped), CaptureText.from_text(capture))
     assert isinstance(result, PassageMiss)
     assert result.differences == [f"the capture has '{' '.join(words[at:at + size])}', missing from the passage"]
+
+
+# --- Where a bridged match begins and ends, and which bridges it names ----------------------------------------
+
+# Two pages: a word hyphenated at a line end on each side of a page break, and a typographic apostrophe and em
+# dash right where a quote may end, so a match one character too short or too long names other folds.
+FUNDS = """S/2024/215
+
+119. The Panel found that the funds were trans-
+ferred to the workers\u2019\u2014in cash\u2014through an inter-
+mediary
+
+44
+
+\f
+S/2024/215
+
+based abroad, and that the workers\u2019\u2014not the company\u2014kept the receipts.
+"""
+
+
+@pytest.mark.parametrize(("passage", "line", "col", "folds"), [
+    # Across the first hyphen only: the page break after it is not named.
+    ("the funds were transferred to the workers'", 3, 27, ("whitespace", "quotes", "line-end hyphen dropped")),
+    # Across the second hyphen and the page break, ending on the apostrophe before the em dash.
+    ("through an intermediary based abroad, and that the workers'", 4, 32,
+     ("whitespace", "quotes", "line-end hyphen dropped", "page break (running head, foot and page number passed over)")),
+    # To the very last character of the text.
+    ("intermediary based abroad, and that the workers'-not the company-kept the receipts.", 4, 43,
+     ("whitespace", "quotes", "dashes", "line-end hyphen dropped",
+      "page break (running head, foot and page number passed over)")),
+])
+def test_a_bridged_match_names_exactly_the_folds_and_bridges_of_the_text_it_covers(
+        passage: str, line: int, col: int, folds: tuple[str, ...]) -> None:
+    """The folds are read from the capture's text between the match's first and last characters: one character
+    more (the em dash) or less (the apostrophe), or a bridge outside the match, would name the wrong ones."""
+    match = matched(passage, pdf_capture(FUNDS))
+    assert (match.line, match.col, match.occurrences) == (line, col, ((line, col),))
+    assert match.folds == folds
+
+
+def test_each_occurrence_of_a_bridged_match_is_located_where_it_begins() -> None:
+    """The second occurrence comes after two page breaks: its line and column are its own."""
+    text = PAGES + "\n\f\nS/2024/215\n\nthe workers were sent to the inter-\nnational test site again.\n"
+    match = matched("workers were sent to the international test site", pdf_capture(text))
+    assert match.occurrences == ((3, 31), (24, 5))
+    assert match.folds == ("whitespace", "line-end hyphen dropped")
+
+
+def test_a_bridged_match_may_begin_at_the_first_character_of_the_text() -> None:
+    match = matched("Workers were transferred abroad", pdf_capture("Workers were trans-\nferred abroad in May.\n"))
+    assert match == PassageMatch("normalised", 1, 1, ((1, 1),), ("whitespace", "line-end hyphen dropped"))
+
+
+def test_a_pdf_text_that_needs_the_general_normalisation_keeps_its_bridges() -> None:
+    """A ligature or a soft hyphen sends the text down the general path: its bridges must come with it."""
+    ligature = pdf_capture("The \ufb01nal report found that the workers were trans-\nferred abroad in May.\n")
+    assert ligature.bridges == (Bridge("line-end hyphen", 49, 51),)
+    matched("the workers were transferred abroad", ligature)
+    soft = pdf_capture("The final report found that the workers were inter\u00ad\nnationally trained.\n")
+    match = matched("the workers were internationally trained", soft)
+    assert match.folds == ("invisible characters", "whitespace", "line-end hyphen dropped")
+
+
+def test_a_quote_may_not_end_before_a_soft_hyphen_at_a_line_end() -> None:
+    """"inter" of "inter\u00ad\\nnationally": the soft hyphen is invisible, so the character after the cut is the
+    next line's first letter, and only the end of "inter" tells where the word was hyphenated."""
+    capture = pdf_capture("The final report found that the workers were inter\u00ad\nnationally trained.\n")
+    result = verify_passage("found that the workers were inter", capture)
+    assert isinstance(result, PassageMiss)
+    assert result.hints == [
+        "the passage occurs in the capture only inside a word hyphenated at the end of a line: a quote must begin "
+        "and end where the capture's words and numbers do (extend it to the whole word or number)"]
+
+
+def test_furniture_in_a_running_head_does_not_stop_the_bridges_after_it() -> None:
+    """A two-line running head hyphenated at its line end: that hyphen lies inside the page break's bridge and
+    is passed over with it, and the next page break is still bridged."""
+    head = "Final report of the inter-\nnational panel"
+    text = (f"{head}\n\nThe first page says that the workers\n\n1\n\f\n{head}\n\nwere sent abroad and paid in\n\n2"
+            f"\n\f\n{head}\n\ncash through a bank.\n")
+    match = matched("were sent abroad and paid in cash through a bank.", pdf_capture(text))
+    assert (match.line, match.col, match.occurrences) == (11, 1, ((11, 1),))
+    assert match.folds[-1] == "page break (running head, foot and page number passed over)"
+
+
+def test_a_blank_first_or_last_page_is_bridged_to_the_end_of_the_text() -> None:
+    """A cover page without text (a scan), or an empty last page: the break runs to the text's very edge."""
+    assert pdf_bridges("\n\f\nThe workers were sent abroad.\n") == (Bridge("page break", 0, 3),)
+    assert pdf_bridges("The workers were sent abroad.\n\f\n") == (Bridge("page break", 29, 32),)
+
+
+def test_the_running_head_after_a_blank_first_page_is_furniture_never_quoted() -> None:
+    text = "\n\f\nS/2024/215\n\nThe workers were inter-\nnationally trained.\n\n2\n\f\nS/2024/215\n\nMore.\n"
+    assert pdf_bridges(text)[0] == Bridge("page break", 0, text.index("The workers"))
+    assert isinstance(verify_passage("S/2024/215 The workers were internationally trained.", pdf_capture(text)),
+                      PassageMiss)
+    matched("The workers were internationally trained.", pdf_capture(text))
+
+
+@pytest.mark.parametrize("text", [
+    # The first page's own head counts: it and the second page's make the head recur.
+    "S/2024/215\n\nThe first page ends here with\n\f\nS/2024/215\n\nthe second page, which goes on.\n",
+    # A running head with the page number in it recurs, its digits aside.
+    "Annual report 2023, page 7\n\nThe first page ends here with\n\n\f\nAnnual report 2023, page 8\n\nthe second "
+    "page, which goes on.\n",
+    # A running foot of fifteen words, the most furniture has.
+    "The first page ends here with\n\nReport of the Panel of Experts submitted pursuant to resolution 2680 of the "
+    "Security Council\n\f\nthe second page, which goes on.\n\nReport of the Panel of Experts submitted pursuant "
+    "to resolution 2680 of the Security Council\n",
+])
+def test_a_recurring_running_head_or_foot_is_passed_over(text: str) -> None:
+    """The page's last line runs straight into the break (no page number): the next page's text starts after
+    its running head, and the head is found recurring among the first and last groups of the pages."""
+    match = matched("The first page ends here with the second page", pdf_capture(text))
+    assert match.folds == ("whitespace", "page break (running head, foot and page number passed over)")
+    (bridge,) = pdf_bridges(text)
+    assert text[bridge.end:].startswith("the second page")
+
+
+def test_a_heading_inside_a_page_is_not_a_running_head() -> None:
+    """"Section 3" in the middle of a page, "Section 4" at the top of the next: the same shape, but only the
+    first and last groups of a page are looked at for running heads, so "Section 4" is the document's text."""
+    text = "One.\n\nTwo.\n\nSection 3\n\nThree.\n\nFour ends here with\n\f\nSection 4\n\nthe next page.\n"
+    assert pdf_bridges(text) == (Bridge("page break", text.index("\n\f\n"), text.index("Section 4")),)
+    assert isinstance(verify_passage("Four ends here with the next page.", pdf_capture(text)), PassageMiss)

@@ -28,6 +28,7 @@ from dossier.passage import (
     occurs,
     too_short,
     verify_passage,
+    words_in,
 )
 
 
@@ -342,6 +343,13 @@ def test_han_and_kana_count_half_a_word_each(passage: str, short: bool) -> None:
     assert too_short(passage) == (TOO_FEW if short else None)
 
 
+@pytest.mark.parametrize(("passage", "words"), [("北朝鮮派遣", 2), ("NIS 北朝鮮", 2), ("北朝鮮が派遣", 3)])
+def test_a_word_count_is_whole_words_an_odd_han_character_rounded_down(passage: str, words: int) -> None:
+    """words_in counts words, an int: five Han characters are two words, not two and a half."""
+    count = words_in(passage)
+    assert count == words and isinstance(count, int)
+
+
 def test_an_empty_passage_is_a_miss_that_says_so() -> None:
     for passage in ("", " \n\t", "\u200b"):
         assert check(passage, "They sent workers.") == PassageMiss("", 1, 1, [], ["the passage is empty"])
@@ -510,3 +518,27 @@ def test_the_pre_selection_finds_the_one_place_in_a_long_capture() -> None:
     have = ["x"] * 100 + ["a", "b", "c", "d", "e", "f", "g"] + ["x"] * 100
     # The exact window (start 100) shares all seven tokens; its neighbours fewer and fewer; ties go to the first.
     assert _best_windows(list("abcdefg"), have, 7) == list(range(92, 108))
+
+
+@pytest.mark.parametrize(("passage", "capture", "closest", "col", "differences"), [
+    # The clause dropped runs to the capture's last word: the window widens to the very end of the capture.
+    ("the workers were sent the site was closed", "In May the workers were sent home, and the site was closed",
+     "the workers were sent home, and the site was closed", 8, ["the capture has 'home, and', missing from the passage"]),
+    # The passage begins with the capture's first word: the window widens back to the very start of the capture.
+    ("In May home, and the site", "In May the workers were sent home, and the site was closed.",
+     "In May the workers were sent home, and the site", 1,
+     ["the capture has 'the workers were sent', missing from the passage"]),
+])
+def test_a_clause_dropped_next_to_an_end_of_the_capture_is_the_only_difference(
+        passage: str, capture: str, closest: str, col: int, differences: list[str]) -> None:
+    """Widening the closest window reaches the first and the last token of the capture, so the passage's own
+    first or last words are not reported as added."""
+    assert check(passage, capture) == PassageMiss(closest, 1, col, differences, [])
+
+
+def test_a_window_widened_in_the_middle_of_a_capture_ends_at_the_passages_last_word() -> None:
+    """The clause dropped lies mid-capture: the closest text runs from the passage's first word to its last,
+    never on to the capture's words after it."""
+    capture = "In March the workers were sent to the site. In April the workers were paid."
+    assert check("sent to the April the workers", capture) == PassageMiss(
+        "sent to the site. In April the workers", 1, 27, ["the capture has 'site. In', missing from the passage"], [])
