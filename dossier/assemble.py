@@ -38,6 +38,7 @@ from .validate import Validated
 from .wording import wording
 
 T = TypeVar("T")
+N = TypeVar("N", Origin, OriginGroup)
 
 
 @dataclass(frozen=True)
@@ -550,19 +551,20 @@ def judgement_views(validated: Validated, findings: list[Finding]) -> list[Judge
 
 
 def groups_in_use(findings: list[Finding]) -> list[OriginGroup]:
-    seen: dict[str, OriginGroup] = {}
-    for finding in findings:
-        if finding.group is not None:
-            seen.setdefault(finding.group.id, finding.group)
-    return sorted(seen.values(), key=lambda g: g.name.casefold())
+    return by_name([f.group for f in findings])
 
 
 def origins_in_use(findings: list[Finding]) -> list[Origin]:
-    seen: dict[str, Origin] = {}
-    for finding in findings:
-        if finding.origin is not None:
-            seen.setdefault(finding.origin.id, finding.origin)
-    return sorted(seen.values(), key=lambda o: o.name.casefold())
+    return by_name([f.origin for f in findings])
+
+
+def by_name(items: list[N | None]) -> list[N]:
+    """Each registered origin or group once (the first seen of an id), in alphabetical order of name."""
+    seen: dict[str, N] = {}
+    for item in items:
+        if item is not None:
+            seen.setdefault(item.id, item)
+    return sorted(seen.values(), key=lambda item: item.name.casefold())
 
 
 def provision_summary(chapter: Chapter) -> ProvisionSummary:
