@@ -46,6 +46,15 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "G
            "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 
 
+def fill_blanks(path: Path, blanks: dict[str, str]) -> None:
+    """Fill in a skeleton record as an analyst would: each blank, found exactly once, replaced by its value."""
+    text = path.read_text(encoding="utf-8")
+    for blank, value in blanks.items():
+        assert text.count(blank) == 1, blank
+        text = text.replace(blank, value)
+    path.write_text(text, encoding="utf-8")
+
+
 def git(repo: Path, *args: str) -> str:
     """Run git in a test repository; its standard output."""
     done = subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True,

@@ -22,7 +22,7 @@ from dossier.validate import validate
 from dossier.yaml_read import parse_yaml
 from dossier.yaml_write import yaml_scalar
 
-from .conftest import FIXTURE_CAPTURE, FIXTURES, REPO
+from .conftest import FIXTURE_CAPTURE, FIXTURES, REPO, fill_blanks
 from .extract.minipdf import MiniPdf, helvetica_lines
 from .extract.samples import Page, make_wacz, make_warc, record_id
 
@@ -344,7 +344,6 @@ def test_the_skeleton_validates_once_filled_in(root: Path) -> None:
     """Filling in the blanks where the comments say, and deleting the optional lines, gives a valid record."""
     assert new(root, "--id", "kyiv-wsj-15000").exit_code == 0
     path = root / "evidence" / "kyiv-wsj-15000.yaml"
-    text = path.read_text(encoding="utf-8")
     blanks = {
         'title: ""': "title: South Korean intelligence estimate of 15,000 workers",
         "claim: >-\n": "claim: >-\n  The Kyiv Independent reports, citing the WSJ, that about 15,000 workers went.\n",
@@ -360,10 +359,7 @@ def test_the_skeleton_validates_once_filled_in(root: Path) -> None:
         'credibility: ""': "credibility: 3",
         'justification: ""': "justification: A newspaper relaying an intelligence estimate.",
     }
-    for blank, filled in blanks.items():
-        assert text.count(blank) == 1, blank
-        text = text.replace(blank, filled)
-    path.write_text(text, encoding="utf-8")
+    fill_blanks(path, blanks)
     result = run("validate", "--root", str(root))
     assert result.exit_code == 0, result.output
     assert "3 records, 0 errors" in result.output

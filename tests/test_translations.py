@@ -24,7 +24,7 @@ from dossier.glyphs import cjk_faces
 from dossier.models import COMMON_LANGUAGE_TAGS, Source, Translation, language_tag_problem
 from dossier.validate import validate
 
-from .conftest import REPO
+from .conftest import REPO, fill_blanks
 from .pdfcheck.tags import check_tags
 
 KOREAN_TEXT = ("북한 노동자 러시아 파견 (시험 기사)\n\n국가정보원은 북한 노동자들이 러시아 건설 현장에 파견됐다고 밝혔다.\n"
@@ -223,10 +223,7 @@ def fill_in_skeleton(root: Path) -> Path:
         'credibility: ""': "credibility: 6",
         'justification: ""': "justification: A page made by the test suite.",
     }
-    for blank, value in blanks.items():
-        assert text.count(blank) == 1, blank
-        text = text.replace(blank, value)
-    path.write_text(text, encoding="utf-8")
+    fill_blanks(path, blanks)
     return path
 
 
