@@ -17,7 +17,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from text_to_num import text2num
 
@@ -43,6 +43,8 @@ class WrittenNumber:
 
 def _plain(passage: str) -> str:
     """The passage with compatibility digits read as digits (full-width ４ is 4); offsets unchanged."""
+    if passage.isascii():
+        return passage
     return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in passage)
 
 
@@ -65,7 +67,11 @@ def numbers_in(passage: str, language: str = "en") -> list[WrittenNumber]:
 
 
 def _number_words(text: str, language: str) -> list[WrittenNumber]:
-    """Numbers written in words, read by text2num: the longest run of words it reads as one number."""
+    """Numbers written in words, read by text2num: the longest run of words it reads as one number.
+
+    A run is tried only where its first word is a number by itself: a number never starts with a word
+    that is not one (most words of a passage), and a run of eight words is then not tried eight ways.
+    """
     text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
     words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
     # Only words next to each other (separated by spaces only) form one number.
@@ -73,21 +79,37 @@ def _number_words(text: str, language: str) -> list[WrittenNumber]:
     found = []
     index = 0
     while index < len(words):
+        if not is_number_word(words[index].group().lower(), language):
+            index += 1
+            continue
         reach = index + 1  # one past the last word that may join this one
         while reach < min(len(words), index + MAX_NUMBER_WORDS) and spaced[reach - 1]:
             reach += 1
         for end in range(reach, index, -1):
             phrase = text[words[index].start():words[end - 1].end()]
-            try:
-                value = text2num(phrase.lower(), language)
-            except ValueError:
-                continue
-            found.append(WrittenNumber(float(value), words[index].start(), phrase))
-            index = end
-            break
-        else:
+            value = _read_number(phrase.lower(), language)
+            if value is not None:
+                found.append(WrittenNumber(float(value), words[index].start(), phrase))
+                index = end
+                break
+        else:  # unreachable: the first word alone is a number
             index += 1
     return found
+
+
+def _read_number(phrase: str, language: str) -> int | float | None:
+    """text2num's reading of a phrase, or None when it is not a number."""
+    try:
+        value: int | float = text2num(phrase, language)
+    except ValueError:
+        return None
+    return value
+
+
+@lru_cache(maxsize=65536)
+def is_number_word(word: str, language: str) -> bool:
+    """Whether text2num reads this one word as a number ('five', 'twenty-five', 'hundred')."""
+    return _read_number(word, language) is not None
 
 
 def writes(passage: str, quantity: float, language: str = "en") -> bool:
@@ -126,9 +148,14 @@ def hedge_before(passage: str, number: WrittenNumber) -> tuple[str, str] | None:
     """The qualifier the passage's own words give a number, and those words; None when it has none."""
     before = " ".join(passage[max(0, number.start - 40):number.start].lower().split())
     best: tuple[str, str] | None = None
-    for qualifier, phrases in hedges().items():
-        for phrase in phrases:
-            ends_here = re.search(r"(?:^|\W)" + re.escape(phrase) + r"\s*$", before)
-            if ends_here and (best is None or len(phrase) > len(best[1])):  # "as many as" over "as"
-                best = (qualifier, phrase)
+    for qualifier, phrase, ends_here in _hedge_patterns():
+        if ends_here.search(before) and (best is None or len(phrase) > len(best[1])):  # "as many as" over "as"
+            best = (qualifier, phrase)
     return best
+
+
+@cache
+def _hedge_patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """Each hedge of hedges() with the pattern that finds it just before a number, compiled once."""
+    return [(qualifier, phrase, re.compile(r"(?:^|\W)" + re.escape(phrase) + r"\s*$"))
+            for qualifier, phrases in hedges().items() for phrase in phrases]

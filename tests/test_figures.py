@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import itertools
+import re
+from pathlib import Path
 
-from dossier.figures import hedge_before, numbers_in, writes, writes_words
+import pytest
+from text_to_num import text2num
+
+from dossier.figures import _VAGUE, MAX_NUMBER_WORDS, _number_words, hedge_before, numbers_in, writes, writes_words
 
 
 @pytest.mark.parametrize("passage, values", [
@@ -51,3 +56,59 @@ def test_the_hedge_just_before_a_number(passage: str, qualifier: str | None) -> 
     (number,) = list(numbers_in(passage))
     said = hedge_before(passage, number)
     assert (said[0] if said else None) == qualifier
+
+
+def _every_run(text: str, language: str) -> list[tuple[float, int, str]]:
+    """The reading numbers_in had before it skipped runs: every run of up to MAX_NUMBER_WORDS words tried,
+    longest first, at every word. The reference the faster reading is held to."""
+    text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
+    words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+    spaced = [not text[a.end():b.start()].strip() for a, b in itertools.pairwise(words)]
+    found, index = [], 0
+    while index < len(words):
+        reach = index + 1
+        while reach < min(len(words), index + MAX_NUMBER_WORDS) and spaced[reach - 1]:
+            reach += 1
+        for end in range(reach, index, -1):
+            phrase = text[words[index].start():words[end - 1].end()]
+            try:
+                value = text2num(phrase.lower(), language)
+            except ValueError:
+                continue
+            found.append((float(value), words[index].start(), phrase))
+            index = end
+            break
+        else:
+            index += 1
+    return found
+
+
+NUMBER_WORDS = {
+    "en": "one hundred and fifty-five thousand two hundred workers, twenty-one sappers and a dozen, nine out of ten",
+    "fr": "deux cent cinquante mille ouvriers, vingt et un soldats, soixante-dix-sept, mille neuf cent quatre-vingt",
+    "es": "doscientos cincuenta mil trabajadores, veintiún soldados, mil novecientos ochenta y cinco, un millón",
+    "pt": "duzentos e cinquenta mil trabalhadores, vinte e um soldados, mil novecentos e oitenta e cinco",
+    "de": "zweihundertfünfzigtausend Arbeiter, einundzwanzig Soldaten, tausend neunhundert, eine Million",
+    "it": "duecentocinquantamila lavoratori, ventuno soldati, millenovecentoottantacinque, un milione",
+    "nl": "tweehonderdvijftigduizend arbeiders, eenentwintig soldaten, duizend negenhonderd, een miljoen",
+}
+
+
+@pytest.mark.parametrize("language", sorted(NUMBER_WORDS))
+def test_reading_only_runs_that_start_with_a_number_word_finds_what_every_run_finds(language: str) -> None:
+    texts = [NUMBER_WORDS[language]]
+    texts += [path.read_text("utf-8") for path in sorted(Path("seeds").glob("*.txt"))]
+    texts += [path.read_text("utf-8", errors="replace") for path in sorted(Path("tests/fixtures").rglob("*.txt"))]
+    for text in texts:
+        fast = [(n.value, n.start, n.text) for n in _number_words(text, language)]
+        assert fast == _every_run(text, language)
+    assert _number_words(NUMBER_WORDS[language], language), "the sample writes numbers in words"
+
+
+@pytest.mark.parametrize("text, language, word", [("Sie kamen und ein Mann", "de", "ein"), ("en vijf", "nl", "vijf")])
+def test_a_number_does_not_start_with_a_connecting_word(text: str, language: str, word: str) -> None:
+    """text2num reads 'und ein' as 1; every run tried read the connector as the number's first word. The
+    number is the word itself: a number word is where it starts (the one place the two readings differ)."""
+    (number,) = _number_words(text, language)
+    assert (number.value, number.text) == (1.0 if language == "de" else 5.0, word)
+    assert _every_run(text, language)[0][2].split()[0] in ("und", "en")
