@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
+from .inputs import OUTSIDE, outside
 from .model_errors import validate_document
 from .models import BriefSettings, Catalog, Judgements, OriginRegister, Record, Register
 from .problems import Problem, error
@@ -85,6 +86,8 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
+    if outside(folder, root):
+        return [], [error("evidence", 1, 1, f"evidence/ {OUTSIDE}")], 0
     paths = []
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.startswith("."):
@@ -97,7 +100,7 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
             continue
         paths.append(path)
     for path in paths:
-        result = load_document(path, f"evidence/{path.name}", Record, root=root)
+        result = load_document(path, f"evidence/{path.name}", Record)  # the folder is inside: checked above
         problems += result.problems
         if result.model is None or result.doc is None:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,6 +135,24 @@ def test_a_record_that_is_not_a_regular_file_inside_is_refused_quickly(root: Pat
     result = dossier("validate", "--root", root, timeout=30)
     assert_clean(result, 1, "evidence/strange.yaml:1:1: error:")
     assert time.monotonic() - started < 20
+
+
+def test_an_evidence_folder_linked_from_outside_is_refused_and_never_read(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(root / "evidence", outside)
+    (outside / "fixture-15000-workers.yaml").write_text("id: CONFIDENTIAL\n", encoding="utf-8")
+    shutil.rmtree(root / "evidence")
+    (root / "evidence").symlink_to(outside)
+    result = dossier("validate", "--root", root)
+    assert_clean(result, 1, "evidence:1:1: error: evidence/ lies outside the repository (through a linked folder)")
+    assert "CONFIDENTIAL" not in result.stdout + result.stderr
+
+
+def test_an_evidence_folder_linked_inside_the_repository_is_read(root: Path) -> None:
+    (root / "evidence").rename(root / "records")
+    (root / "evidence").symlink_to("records")
+    result = dossier("validate", "--root", root)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_records_with_other_extensions_or_in_subfolders_are_errors(root: Path) -> None:
