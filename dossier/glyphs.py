@@ -110,12 +110,18 @@ def _unprintable(char: str, covered: frozenset[int]) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or ord(char) not in covered
 
 
+def surely_drawn(text: str) -> bool:
+    """Whether every character of `text` is one the vendored fonts draw for certain (ASCII, Latin-1, dashes,
+    quotes), with nothing else to look up."""
+    return _SURELY_DRAWN.fullmatch(text) is not None
+
+
 def undrawable(text: str) -> list[str]:
     """The characters of `text` the brief cannot print, described: 'U+30000 𰀀 (CJK UNIFIED IDEOGRAPH-30000)'.
 
     The CJK fonts are read only when the vendored fonts lack a character: English text never opens them.
     """
-    if _SURELY_DRAWN.fullmatch(text):
+    if surely_drawn(text):
         return []
     bad = [char for char in dict.fromkeys(text) if _unprintable(char, drawable())]
     if bad:
@@ -126,7 +132,7 @@ def undrawable(text: str) -> list[str]:
 
 def needs_cjk_fonts(text: str) -> list[str]:
     """The CJK characters of `text` that only the Noto CJK fonts could draw, when those are not installed."""
-    if _SURELY_DRAWN.fullmatch(text) or cjk_drawable() is not None:
+    if surely_drawn(text) or cjk_drawable() is not None:
         return []
     return [describe(char) for char in dict.fromkeys(text)
             if is_cjk(char) and unicodedata.category(char) not in ("Co", "Cn") and ord(char) not in drawable()]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pydantic import BaseModel
 
 from .figures import WrittenNumber, hedge_before, matching, numbers_in, writes_words
-from .glyphs import INSTALL_CJK, needs_cjk_fonts, undrawable
+from .glyphs import INSTALL_CJK, needs_cjk_fonts, surely_drawn, undrawable
 from .loader import LoadedRecord
 from .lookalikes import mixed_words
 from .models import (
@@ -387,6 +387,13 @@ def texts_in(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[t
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from texts_in(item, (*loc, str(key)))
+
+
+def drawn_throughout(doc: Document) -> bool:
+    """Whether every text of the file is surely drawn, seen from the file alone: its values are made of its
+    own characters (YAML's folding adds only spaces and line breaks), unless an escape ("\\a") writes another.
+    Most files are; check_drawable then has nothing to find, and need not walk every value of the model."""
+    return "\\" not in doc.text and surely_drawn(doc.text)
 
 
 def check_drawable(doc: Document, model: BaseModel, base: tuple[str | int, ...] = ()) -> list[Problem]:

@@ -129,8 +129,9 @@ def _check_register(root: Path, register: Loaded[Register], result: Validated,
     captures, opened = open_captures(root, accepted, register.doc, result.extractions)
     result.problems += found + opened + unregistered_captures(root, register.model.sources)
     result.problems += rules.check_placeholders(register.model.sources, register.doc)
-    for index, entry in enumerate(register.model.sources):
-        result.problems += rules.check_drawable(register.doc, entry, ("sources", index))
+    if not rules.drawn_throughout(register.doc):
+        for index, entry in enumerate(register.model.sources):
+            result.problems += rules.check_drawable(register.doc, entry, ("sources", index))
     for index, entry in accepted:
         if entry.id in captures:
             result.problems += rules.check_dates_on_page(index, entry, captures[entry.id], register.doc)
@@ -140,7 +141,8 @@ def _check_register(root: Path, register: Loaded[Register], result: Validated,
 def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, CaptureText], result: Validated,
                   today: dt.date, have_register: bool, have_catalog: bool) -> None:
     """Every rule about one record: references, dates, its source, and its passage, figures and actors."""
-    result.problems += rules.check_drawable(item.doc, item.record)
+    if not rules.drawn_throughout(item.doc):
+        result.problems += rules.check_drawable(item.doc, item.record)
     result.problems += rules.check_provisions(item, result.provisions, have_catalog)
     result.problems += rules.check_links(item, known_ids)
     source = result.sources.get(item.record.source)
