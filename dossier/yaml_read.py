@@ -44,7 +44,7 @@ class LoadError(Exception):
 class EvidenceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that refuses duplicate keys and aliases and resolves scalars narrowly."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # none inherited: only the four added below
+    yaml_implicit_resolvers: ClassVar[dict[str | None, Any]] = {}  # none inherited: only the four added below
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         return _integer(str(self.construct_scalar(node)), node)
@@ -90,6 +90,38 @@ for _tag, _pattern, _first in [
     EvidenceLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 EvidenceLoader.add_constructor("tag:yaml.org,2002:int", EvidenceLoader.construct_yaml_int)
 
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+_PLAIN = "?plain"  # a plain scalar the composer left untyped: _plain types it as EvidenceLoader's resolvers do
+
+
+class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes the node tree without typing plain scalars, which the C parser would ask Python to do for
+    every node; `_plain` types the plain scalars it reads, and `Document.position` needs no types at all."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:  # noqa: ARG002
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to follow."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to follow."""
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag EvidenceLoader's implicit resolvers give a plain scalar (yaml.resolver.BaseResolver.resolve)."""
+    resolvers = EvidenceLoader.yaml_implicit_resolvers  # first character (None: any) -> [(tag, pattern)]
+    first = value[0] if value else ""
+    if first not in resolvers and None not in resolvers:  # most plain scalars: keys and words
+        return _STR
+    for tag, pattern in resolvers.get(first, []) + resolvers.get(None, []):
+        if pattern.match(value):
+            return str(tag)
+    return _STR
+
 
 def _kind(node: yaml.Node) -> str:
     return {yaml.ScalarNode: "a single value", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}.get(
@@ -126,7 +158,7 @@ class Document:
     def _composed(self) -> yaml.Node:
         """The node tree, composed on first use only: most documents never need a position."""
         if self._root is None:
-            self._root = yaml.compose(self.text, Loader=EvidenceLoader) or yaml.ScalarNode("tag:yaml.org,2002:null", "")
+            self._root = yaml.compose(self.text, Loader=_Composer) or yaml.ScalarNode("tag:yaml.org,2002:null", "")
         return self._root
 
     def value_position(self, loc: Iterable[str | int]) -> tuple[int, int, str]:
@@ -217,8 +249,6 @@ def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple
     return Document(display, text, data), []
 
 
-_TAG = "tag:yaml.org,2002:"
-_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
 _INT, _FLOAT, _BOOL, _NULL = _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"
 _INT_RE, _FLOAT_RE = re.compile(_INT_PATTERN), re.compile(_FLOAT_PATTERN)
 
@@ -236,7 +266,7 @@ def _load(text: str) -> Any:
     deep enough to exhaust the stack) is handed to the full constructor, which reports it as it always has.
     Anchors and aliases never get here: `parse_yaml` refuses them first.
     """
-    node = yaml.compose(text, Loader=EvidenceLoader)
+    node = yaml.compose(text, Loader=_Composer)
     if node is None:
         return None
     try:
@@ -247,12 +277,15 @@ def _load(text: str) -> Any:
 
 def _plain(node: yaml.Node) -> Any:
     tag = node.tag
+    if tag == _PLAIN:
+        tag = _implicit_tag(node.value)
     if tag == _STR and type(node) is yaml.ScalarNode:
         return node.value
     if tag == _MAP and type(node) is yaml.MappingNode:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag != _STR or type(key_node) is not yaml.ScalarNode or key_node.value in mapping:
+            key_tag = _implicit_tag(key_node.value) if key_node.tag == _PLAIN else key_node.tag
+            if key_tag != _STR or type(key_node) is not yaml.ScalarNode or key_node.value in mapping:
                 raise _NotPlain
             mapping[key_node.value] = _plain(value_node)
         return mapping

@@ -216,6 +216,9 @@ SNIPPETS = [
     "a: 1\na: 2\n", "1: x\n", "~: x\n", "[a]: x\n", "? {a: 1}\n: x\n", "!!str 3: x\n", "<<: {a: 1}\n",
     "- a\n- b\n", "just text\n", "", "# only a comment\n", "a: 1\n---\nb: 2\n", "a: [1, 2\n", "a: b: c\n",
     "key: \"\\u00e9 \\t tab\"\n", "'quoted key': 'it''s'\n",
+    # plain scalars the fast path types itself, and quoted or tagged look-alikes it must leave as text
+    "a: ! 5\nb: '5'\nc: \"true\"\nd: +1.5\ne: 1.\nf: True\ng: nullx\nh: 0x1F\ni: -\nj: .5\n",
+    "? |\n  5\n: x\nk: >\n  null\n",
 ]
 
 
@@ -230,6 +233,18 @@ def outcome(function, text: str) -> tuple[str, object]:
 @pytest.mark.parametrize("text", SNIPPETS)
 def test_fast_loading_matches_the_full_constructor(text: str) -> None:
     assert outcome(_load, text) == outcome(lambda t: yaml.load(t, Loader=EvidenceLoader), text)
+
+
+def test_plain_records_are_read_without_the_full_constructor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path is taken: a record needs no fallback (which gives the same data, only slower)."""
+    texts = [path.read_text("utf-8") for path in sorted((REPO / "evidence").glob("*.yaml"))]
+    expected = [yaml.load(text, Loader=EvidenceLoader) for text in texts]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the full constructor was called")
+
+    monkeypatch.setattr(yaml, "load", refuse)
+    assert [_load(text) for text in texts] == expected
 
 
 def test_fast_loading_matches_on_the_shipped_inputs() -> None:
