@@ -402,3 +402,23 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_exit_1(root: Path, 
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) <= 2  # the message, and at most the summary line
+
+
+@pytest.mark.parametrize("long_id", [
+    "-".join(["north-korean-workers-sent-to-russia-under-contracts"] * 3)[:120].rstrip("-"),
+    "northkoreanworkers" * 6 + "sentto",  # one word of 114 letters: no hyphen to break at
+])
+def test_a_record_id_of_the_longest_length_wraps_inside_the_page(root: Path, tmp_path: Path, long_id: str) -> None:
+    """A record id is at most 120 characters, wider than the column: it moves to a line of its own and breaks
+    there, never past the margin."""
+    from tests.pdfcheck.layout import Margins, outside_content_box, read_pages
+
+    old = root / "evidence" / "fixture-student-visas.yaml"
+    (root / "evidence" / f"{long_id}.yaml").write_text(
+        old.read_text("utf-8").replace("id: fixture-student-visas", f"id: {long_id}"), "utf-8")
+    old.unlink()
+    out = tmp_path / "brief"
+    build_brief(root, out, formats={"pdf"})
+    margins = Margins.from_css((template_folder() / "print.css").read_text("utf-8"))
+    assert outside_content_box(read_pages(out / "dossier.pdf", margins), margins) == []
+    assert long_id.replace("-", "") in squeeze(pdf_text(out / "dossier.pdf")).replace("-", "")  # pdftotext joins "sent-\n"
