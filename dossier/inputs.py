@@ -95,10 +95,25 @@ def _read_bounded(path: Path, limit: int, kind: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise Refused(f"cannot be read: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for something else since lstat
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # swapped for something else since lstat
             raise Refused("is not a regular file (a folder, a device or a FIFO); inputs must be regular files")
-        data = handle.read(limit + 1)
+        data = _read_to(fd, info.st_size, limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise Refused(f"is over {limit:,} bytes, the limit for a {kind} file ({limit // MiB} MiB)")
     return data
+
+
+def _read_to(fd: int, size: int, most: int) -> bytes:
+    """At most `most` bytes of an open file, read in requests sized to the file (a file that grows since its
+    size was read is read on, to `most`): a 2 kB record does not cost a buffer of the limit's size."""
+    data = bytearray()
+    while len(data) < most:
+        chunk = os.read(fd, min(max(size + 1 - len(data), 1 << 16), most - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)

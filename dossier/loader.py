@@ -89,10 +89,13 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
     if outside(folder, root):
         return [], [error("evidence", 1, 1, f"evidence/ {OUTSIDE}")], 0
     paths = []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith("."):
+    with os.scandir(folder) as listing:  # the listing says which entries are folders: no stat for each record
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith("."):
             continue  # hidden files (an editor's swap file, .gitkeep) are not records
-        if path.suffix != ".yaml" or path.is_dir():
+        if path.suffix != ".yaml" or entry.is_dir():
             what = "a folder" if path.is_dir() and not path.is_symlink() else f"named {path.name}"
             problems.append(error(f"evidence/{path.name}", 1, 1, f"evidence/{path.name} is {what}; records are "
                                   "files named <id>.yaml directly in evidence/, so it is not read",

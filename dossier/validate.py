@@ -104,6 +104,7 @@ def _validate(root: Path, today: dt.date) -> Validated:
         _check_record(item, known_ids, captures, result, today, register.model is not None, catalog.model is not None)
         if origins.model is not None:
             result.problems += rules.check_chain(item, result.origins)
+        item.doc.forget_positions()  # 50,000 node trees kept would be most of validate's memory
     if judgements.model is not None and judgements.doc is not None:
         result.judgements = judgements.model.judgements
         result.problems += rules.check_judgements(judgements.model, judgements.doc, known_ids)

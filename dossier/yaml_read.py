@@ -161,6 +161,11 @@ class Document:
             self._root = yaml.compose(self.text, Loader=_Composer) or yaml.ScalarNode("tag:yaml.org,2002:null", "")
         return self._root
 
+    def forget_positions(self) -> None:
+        """Drop the node tree composed for positions (several times the text's size), once the checks that
+        report on this file are done; a later position composes it again."""
+        self._root = None
+
     def value_position(self, loc: Iterable[str | int]) -> tuple[int, int, str]:
         """Line, column and scalar style of the value at `loc`; block scalars start on the next line."""
         node: yaml.Node | None = self._composed()
