@@ -3,7 +3,7 @@
     python bench/floors.py load BASE                   # PyYAML's C loader on the YAML a validation reads
     python bench/floors.py html BASE OUT.html          # not timed: the HTML `dossier build` hands WeasyPrint
     python bench/floors.py render OUT.html OUT.pdf --variant VARIANT [--identifier ID] [--gc on|paused]
-                                                   [--css FILE]
+                                                   [--css FILE] [--page-references remembered|rebuilt]
 
 This module imports nothing of dossier at its top, so a floor's time and memory are the library's alone
 (`html` imports dossier, and is only the preparation of a floor, never timed).
@@ -11,10 +11,12 @@ This module imports nothing of dossier at its top, so a floor's time and memory 
 - load: `yaml.load(..., Loader=yaml.CSafeLoader)` on every YAML file `dossier validate` reads, and nothing else.
 - render: WeasyPrint alone, called as dossier/render.py calls it (the print stylesheet with the @font-face fonts
   through one shared FontConfiguration, the same base URL, PDF variant, identifier and options, the collector
-  paused as render_pdf pauses it), without its URL fetcher and warning collector. Given the identifier of the
+  paused as render_pdf pauses it, pydyf's page references remembered as dossier/weasyprint_fixes.py remembers
+  them), without its URL fetcher and warning collector. Given the identifier of the
   build's version it writes the build's PDF byte for byte, which the benchmark checks.
 - render with options is an experiment: `--variant none` a plain PDF (or another PDF/A variant than the build's
   dossier.render.PDF_VARIANT, which the driver passes), `--gc on` the collector left running,
+  `--page-references rebuilt` WeasyPrint 70's tagging as it is (the list of pages built for every element),
   `--css FILE` a stylesheet added at the end of the HTML's <head>, as an author stylesheet, so that it wins
   over brief.css (print.css, a user stylesheet, loses to brief.css: a rule put there may change nothing).
 """
@@ -24,10 +26,22 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import importlib.util
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "dossier" / "templates"
+
+
+def remembered_pages() -> AbstractContextManager[None]:
+    """dossier/weasyprint_fixes.py's workaround, loaded from its file alone (it imports nothing of dossier)."""
+    spec = importlib.util.spec_from_file_location("weasyprint_fixes", TEMPLATES.parent / "weasyprint_fixes.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    context: AbstractContextManager[None] = module.page_references_remembered()
+    return context
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -70,7 +84,7 @@ def with_css(html: str, css: str) -> str:
 
 
 def render(html_path: Path, out: Path, identifier: str, variant: str | None, gc_paused: bool,
-           css: str | None = None) -> None:
+           css: str | None = None, remember_pages: bool = True) -> None:
     """WeasyPrint alone, as dossier/render.py calls it; prints pages, bytes and the PDF's SHA-256."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -89,7 +103,8 @@ def render(html_path: Path, out: Path, identifier: str, variant: str | None, gc_
         options = {"stylesheets": [stylesheet], "pdf_variant": variant, "pdf_identifier": identifier.encode(),
                    "uncompressed_pdf": False}
         laid_out = document.render(font_config=fonts, **options)
-        pdf = laid_out.write_pdf(**options)
+        with remembered_pages() if remember_pages else nullcontext():
+            pdf = laid_out.write_pdf(**options)
     finally:
         if paused:
             gc.enable()
@@ -113,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="a WeasyPrint PDF variant (the build's is dossier.render.PDF_VARIANT), or none")
     pdf.add_argument("--gc", choices=["on", "paused"], default="paused")
     pdf.add_argument("--css", type=Path, default=None, help="a stylesheet added last, as an author stylesheet")
+    pdf.add_argument("--page-references", choices=["remembered", "rebuilt"], default="remembered")
     args = parser.parse_args(argv)
     if args.command == "load":
         load_floor(args.root)
@@ -120,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         build_html(args.root, args.out)
     else:
         render(args.html, args.out, args.identifier, None if args.variant == "none" else args.variant,
-               args.gc == "paused", args.css.read_text("utf-8") if args.css else None)
+               args.gc == "paused", args.css.read_text("utf-8") if args.css else None,
+               args.page_references == "remembered")
     return 0
 
 

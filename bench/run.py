@@ -272,10 +272,13 @@ def variants(folder: Path) -> list[Variant]:
     (folder / "rows-block.css").write_text(ROWS_BLOCK, "utf-8")
     build = PDF_VARIANT.replace("pdf/a", "PDF/A").upper().replace("PDF/A-3A", "PDF/A-3a (tagged)")
     return [
-        Variant("baseline", f"as `dossier build` renders: {build}, collector paused, rows as tables",
+        Variant("baseline", f"as `dossier build` renders: {build}, collector paused, page references remembered, "
+                            "rows as tables",
                 ("--variant", PDF_VARIANT), True),
         Variant("gc-on", "the collector left running during the render", ("--variant", PDF_VARIANT, "--gc", "on"),
                 True),
+        Variant("pages-rebuilt", "WeasyPrint 70's tagging as it is: the list of pages built for every element",
+                ("--variant", PDF_VARIANT, "--page-references", "rebuilt"), True),
         Variant("pdf-a-3b", "PDF/A-3b (untagged) instead", ("--variant", "pdf/a-3b"), PDF_VARIANT == "pdf/a-3b"),
         Variant("plain-pdf", "a plain PDF (no PDF/A, no tags) instead", ("--variant", "none"), False),
         Variant("rows-flex", "label/value rows as wrapping flex rows (the layout before tables)",

@@ -23,6 +23,7 @@ from .dates import display_date
 from .errors import RenderError
 from .support import confidence_rules
 from .validate import cycle_collector_paused
+from .weasyprint_fixes import page_references_remembered
 
 PDF_VARIANT = "pdf/a-3a"  # archival and tagged: structure tree, reading order, alt text, language
 
@@ -132,7 +133,7 @@ def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
         # WeasyPrint makes millions of boxes, and the collector walks them again and again as they pile up;
         # paused, the render takes less time and writes the same bytes (bench/run.py's experiment "gc-on"
         # measures both). What the render leaves in cycles is collected once it is over.
-        with cycle_collector_paused():
+        with cycle_collector_paused(), page_references_remembered():
             pdf = document.write_pdf(
                 stylesheets=[stylesheet],
                 font_config=fonts,

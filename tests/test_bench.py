@@ -157,19 +157,22 @@ def rendered(name: str, seconds: float, digest: str, status: int = 0) -> run.Run
 def test_an_experiment_proves_it_took_effect_or_is_marked_unproved(tmp_path: Path) -> None:
     chosen = run.variants(tmp_path)
     names = [v.name for v in chosen]
-    assert names[0] == "baseline" and {"gc-on", "pdf-a-3b", "plain-pdf", "rows-flex", "rows-block"} <= set(names)
+    assert names[0] == "baseline" and {"gc-on", "pages-rebuilt", "pdf-a-3b", "plain-pdf", "rows-flex",
+                                       "rows-block"} <= set(names)
     same, other = "a" * 64, "b" * 64
-    digests = {"baseline": {same}, "gc-on": {same}, "pdf-a-3b": {other}, "plain-pdf": {other}, "rows-flex": {other},
-               "rows-block": {same}}
+    digests = {"baseline": {same}, "gc-on": {same}, "pages-rebuilt": {same}, "pdf-a-3b": {other},
+               "plain-pdf": {other}, "rows-flex": {other}, "rows-block": {same}}
     runs = {name: [rendered(name, 10.0, next(iter(digests[name])))] for name in names}
     figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
     proved = {v["name"]: v["proved"] for v in figures["variants"]}
     # rows-block changed nothing: its CSS did not take effect, so it measured nothing.
-    assert proved == {"baseline": True, "gc-on": True, "pdf-a-3b": True, "plain-pdf": True, "rows-flex": True,
-                      "rows-block": False}
-    digests["gc-on"] = {other}  # pausing the collector must keep the bytes
-    figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
-    assert not next(v for v in figures["variants"] if v["name"] == "gc-on")["proved"]
+    assert proved == {"baseline": True, "gc-on": True, "pages-rebuilt": True, "pdf-a-3b": True, "plain-pdf": True,
+                      "rows-flex": True, "rows-block": False}
+    for name in ("gc-on", "pages-rebuilt"):  # the collector and the page list must keep the bytes
+        digests[name] = {other}
+        figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
+        assert not next(v for v in figures["variants"] if v["name"] == name)["proved"]
+        digests[name] = {same}
 
 
 def test_css_experiments_are_author_stylesheets_after_brief_css() -> None:
@@ -190,7 +193,7 @@ def test_the_readme_tables_come_from_the_figures() -> None:
     assert "| validate at 50,000 records within 1.5x the load floor | 1.25 | 1.25 | met |" in tables
 
 
-def test_pausing_the_collector_keeps_the_pdf_bytes(root: Path, tmp_path: Path) -> None:
+def test_pausing_the_collector_and_remembering_the_pages_keep_the_pdf_bytes(root: Path, tmp_path: Path) -> None:
     from dossier.assemble import assemble
     from dossier.render import PDF_VARIANT, render_html, render_pdf
     from dossier.resources import template_folder
@@ -200,8 +203,11 @@ def test_pausing_the_collector_keeps_the_pdf_bytes(root: Path, tmp_path: Path) -
     built = render_pdf(html, dossier, template_folder())  # the collector paused, as every build renders
     (tmp_path / "brief.html").write_text(html, "utf-8")
     floors.render(tmp_path / "brief.html", tmp_path / "on.pdf", f"dossier-{dossier.version}", PDF_VARIANT,
-                  gc_paused=False)
-    assert (tmp_path / "on.pdf").read_bytes() == built  # and the render floor renders what the build renders
+                  gc_paused=False, remember_pages=False)
+    floors.render(tmp_path / "brief.html", tmp_path / "floor.pdf", f"dossier-{dossier.version}", PDF_VARIANT,
+                  gc_paused=True)
+    assert (tmp_path / "on.pdf").read_bytes() == built  # WeasyPrint as it is, collector running
+    assert (tmp_path / "floor.pdf").read_bytes() == built  # and the render floor renders what the build renders
 
 
 # --- The YAML fast path: the same data, or the same error, as the full constructor -----------------
