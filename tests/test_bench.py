@@ -301,3 +301,13 @@ def test_capture_matches_the_per_character_version(text: str) -> None:
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         assert capture.line_col(index) == (line, col)
+
+
+def test_the_readmes_performance_tables_are_the_committed_runs() -> None:
+    """Every row the committed run's figures print (bench/results.json) is in the README, as printed."""
+    report = json.loads((REPO / "bench" / "results.json").read_text("utf-8"))
+    readme = (REPO / "README.md").read_text("utf-8")
+    rows = [line for line in run.markdown(report).splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) > 20
+    missing = [row for row in rows if row not in readme]
+    assert not missing, missing
