@@ -108,12 +108,16 @@ def _read_bounded(path: Path, limit: int, kind: str) -> bytes:
 
 
 def _read_to(fd: int, size: int, most: int) -> bytes:
-    """At most `most` bytes of an open file, read in requests sized to the file (a file that grows since its
-    size was read is read on, to `most`): a 2 kB record does not cost a buffer of the limit's size."""
-    data = bytearray()
-    while len(data) < most:
-        chunk = os.read(fd, min(max(size + 1 - len(data), 1 << 16), most - len(data)))
-        if not chunk:
-            break
-        data += chunk
-    return bytes(data)
+    """At most `most` bytes of an open file, read in requests sized to the file: a 2 kB record does not cost a
+    buffer of the limit's size, and a file read in one request is returned as read, never copied (a 1 GiB
+    capture needs 1 GiB). A file that grew since its size was read is read on, to `most`."""
+    first = os.read(fd, min(size + 1, most))
+    chunks = [first]
+    total = len(first)
+    while first and total < most:
+        first = os.read(fd, min(max(size + 1 - total, 1 << 16), most - total))
+        chunks.append(first)
+        total += len(first)
+    if len(chunks) == 1 or (len(chunks) == 2 and not chunks[1]):
+        return chunks[0]
+    return b"".join(chunks)

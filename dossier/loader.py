@@ -79,6 +79,15 @@ class LoadedRecord:
     doc: Document
 
 
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry of the listing is a folder (through a link too); a link that loops or leads nowhere is
+    not, and is refused when read, with the others checked (as Path.is_dir answers)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
     """Every evidence/*.yaml file as a validated record; returns (records, problems, files seen)."""
     folder = root / "evidence"
@@ -95,7 +104,7 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
         path = folder / entry.name
         if entry.name.startswith("."):
             continue  # hidden files (an editor's swap file, .gitkeep) are not records
-        if path.suffix != ".yaml" or entry.is_dir():
+        if path.suffix != ".yaml" or _is_folder(entry):
             what = "a folder" if path.is_dir() and not path.is_symlink() else f"named {path.name}"
             problems.append(error(f"evidence/{path.name}", 1, 1, f"evidence/{path.name} is {what}; records are "
                                   "files named <id>.yaml directly in evidence/, so it is not read",

@@ -108,7 +108,17 @@ def test_reading_only_runs_that_start_with_a_number_word_finds_what_every_run_fi
 @pytest.mark.parametrize("text, language, word", [("Sie kamen und ein Mann", "de", "ein"), ("en vijf", "nl", "vijf")])
 def test_a_number_does_not_start_with_a_connecting_word(text: str, language: str, word: str) -> None:
     """text2num reads 'und ein' as 1; every run tried read the connector as the number's first word. The
-    number is the word itself: a number word is where it starts (the one place the two readings differ)."""
+    number is the word itself: a number word is where it starts. This, and what follows from it (next test), is
+    where the two readings differ."""
     (number,) = _number_words(text, language)
     assert (number.value, number.text) == (1.0 if language == "de" else 5.0, word)
     assert _every_run(text, language)[0][2].split()[0] in ("und", "en")
+
+
+def test_a_long_number_after_a_connecting_word_is_read_whole() -> None:
+    """Starting at the number word leaves the eight-word window to the number: the old reading spent a word
+    on the connector and cut 'twee honderd vijf en dertig duizend drie honderd' (235,300) into 235,003 and
+    100. Found by review; the accepted figure changes, to the right one."""
+    passage = "Het rapport meldt tien doden en twee honderd vijf en dertig duizend drie honderd vluchtelingen."
+    assert [n.value for n in numbers_in(passage, "nl")] == [10, 235300]
+    assert [v for v, _, _ in _every_run(passage, "nl")] == [10, 235003, 100]

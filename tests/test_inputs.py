@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,20 @@ def test_a_file_larger_than_its_size_said_is_read_on_to_the_bound(tmp_path: Path
         assert _read_to(fd, size_seen, 200_001) == path.read_bytes()[:200_001]
     finally:
         os.close(fd)
+
+
+def test_a_large_file_is_held_once_in_memory(tmp_path: Path) -> None:
+    """A capture of 20 MB costs about 20 MB to read, not twice that (a copy into a buffer and out again)."""
+    path = tmp_path / "capture.txt"
+    path.write_bytes(b"x" * 20_000_000)
+    tracemalloc.start()
+    try:
+        data = read_input(path, tmp_path, "capture")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(data) == 20_000_000
+    assert peak < 1.2 * 20_000_000, peak
 
 
 def test_a_file_that_grew_past_the_limit_is_refused(tmp_path: Path) -> None:

@@ -118,13 +118,18 @@ def test_a_capture_linked_from_outside_is_refused_and_never_read(root: Path, tmp
     capture.write_bytes(original)
 
 
-@pytest.mark.parametrize("kind", ["link to /dev/zero", "fifo", "link outside", "folder"])
+@pytest.mark.parametrize("kind", ["link to /dev/zero", "fifo", "link outside", "folder", "link to itself",
+                                  "link through a file"])
 def test_a_record_that_is_not_a_regular_file_inside_is_refused_quickly(root: Path, tmp_path: Path, kind: str) -> None:
     path = root / "evidence" / "strange.yaml"
     if kind == "link to /dev/zero":
         path.symlink_to("/dev/zero")
     elif kind == "fifo":
         os.mkfifo(path)
+    elif kind == "link to itself":
+        path.symlink_to("strange.yaml")  # ELOOP wherever it is followed
+    elif kind == "link through a file":
+        path.symlink_to("../seeds/sources.yaml/x")  # ENOTDIR
     elif kind == "link outside":
         outside = tmp_path / "outside.yaml"
         outside.write_text((root / "evidence" / "fixture-15000-workers.yaml").read_text(), encoding="utf-8")
@@ -134,6 +139,7 @@ def test_a_record_that_is_not_a_regular_file_inside_is_refused_quickly(root: Pat
     started = time.monotonic()
     result = dossier("validate", "--root", root, timeout=30)
     assert_clean(result, 1, "evidence/strange.yaml:1:1: error:")
+    assert "2 records, 1 error" in result.stdout, result.stdout  # the other records are checked all the same
     assert time.monotonic() - started < 20
 
 
