@@ -69,8 +69,9 @@ def numbers_in(passage: str, language: str = "en") -> list[WrittenNumber]:
 def _number_words(text: str, language: str) -> list[WrittenNumber]:
     """Numbers written in words, read by text2num: the longest run of words it reads as one number.
 
-    A run is tried only where its first word is a number by itself: a number never starts with a word
-    that is not one (most words of a passage), and a run of eight words is then not tried eight ways.
+    A run is tried only where its first word is a number by itself, so most words of a passage cost one
+    lookup, not eight tries. A number starts at a number word: text2num also reads a connecting word
+    ('und ein', 'en vijf') as the start of one, which it is not (tests/test_figures.py pins both effects).
     """
     text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
     words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
