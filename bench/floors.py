@@ -4,6 +4,7 @@
     python bench/floors.py html BASE OUT.html          # not timed: the HTML `dossier build` hands WeasyPrint
     python bench/floors.py render OUT.html OUT.pdf --variant VARIANT [--identifier ID] [--gc on|paused]
                                                    [--css FILE] [--page-references remembered|rebuilt]
+                                                   [--compression LEVEL]
 
 This module imports nothing of dossier at its top, so a floor's time and memory are the library's alone
 (`html` imports dossier, and is only the preparation of a floor, never timed).
@@ -17,6 +18,7 @@ This module imports nothing of dossier at its top, so a floor's time and memory 
 - render with options is an experiment: `--variant none` a plain PDF (or another PDF/A variant than the build's
   dossier.render.PDF_VARIANT, which the driver passes), `--gc on` the collector left running,
   `--page-references rebuilt` WeasyPrint 70's tagging as it is (the list of pages built for every element),
+  `--compression 9` the streams compressed at pydyf's own level instead of the build's,
   `--css FILE` a stylesheet added at the end of the HTML's <head>, as an author stylesheet, so that it wins
   over brief.css (print.css, a user stylesheet, loses to brief.css: a rule put there may change nothing).
 """
@@ -28,20 +30,20 @@ import gc
 import hashlib
 import importlib.util
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "dossier" / "templates"
 
 
-def remembered_pages() -> AbstractContextManager[None]:
-    """dossier/weasyprint_fixes.py's workaround, loaded from its file alone (it imports nothing of dossier)."""
+def weasyprint_fixes() -> Any:
+    """dossier/weasyprint_fixes.py, loaded from its file alone (it imports nothing of dossier)."""
     spec = importlib.util.spec_from_file_location("weasyprint_fixes", TEMPLATES.parent / "weasyprint_fixes.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    context: AbstractContextManager[None] = module.page_references_remembered()
-    return context
+    return module
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -84,7 +86,7 @@ def with_css(html: str, css: str) -> str:
 
 
 def render(html_path: Path, out: Path, identifier: str, variant: str | None, gc_paused: bool,
-           css: str | None = None, remember_pages: bool = True) -> None:
+           css: str | None = None, remember_pages: bool = True, compression: int | None = None) -> None:
     """WeasyPrint alone, as dossier/render.py calls it; prints pages, bytes and the PDF's SHA-256."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -103,7 +105,10 @@ def render(html_path: Path, out: Path, identifier: str, variant: str | None, gc_
         options = {"stylesheets": [stylesheet], "pdf_variant": variant, "pdf_identifier": identifier.encode(),
                    "uncompressed_pdf": False}
         laid_out = document.render(font_config=fonts, **options)
-        with remembered_pages() if remember_pages else nullcontext():
+        fixes = weasyprint_fixes()
+        level = fixes.STREAM_COMPRESSION if compression is None else compression
+        with (fixes.page_references_remembered() if remember_pages else nullcontext(),
+              fixes.streams_compressed_at(level)):
             pdf = laid_out.write_pdf(**options)
     finally:
         if paused:
@@ -129,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--gc", choices=["on", "paused"], default="paused")
     pdf.add_argument("--css", type=Path, default=None, help="a stylesheet added last, as an author stylesheet")
     pdf.add_argument("--page-references", choices=["remembered", "rebuilt"], default="remembered")
+    pdf.add_argument("--compression", type=int, choices=range(-1, 10), default=None, metavar="LEVEL",
+                     help="the zlib level of the PDF's streams (default: the build's, weasyprint_fixes.py)")
     args = parser.parse_args(argv)
     if args.command == "load":
         load_floor(args.root)
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         render(args.html, args.out, args.identifier, None if args.variant == "none" else args.variant,
                args.gc == "paused", args.css.read_text("utf-8") if args.css else None,
-               args.page_references == "remembered")
+               args.page_references == "remembered", args.compression)
     return 0
 
 

@@ -244,8 +244,10 @@ def pdf_steps(root: Path, step: Any) -> None:
 # --- The experiments ---------------------------------------------------------------
 
 # Label/value rows (the cover's facts, each finding's and each source's facts) as they were laid out before
-# (flex rows) and as plain blocks; the brief lays them out as one-row tables (brief.css).
+# (flex rows), as plain blocks, and as the rows of one table a list; the brief lays each row out as a one-row
+# table (brief.css).
 ROWS_FLEX = """
+dl.facts { display: block; }
 .cover-facts div, dl.facts div { display: flex; flex-wrap: wrap; width: auto; table-layout: auto; }
 .cover-facts div { column-gap: 1em; } dl.facts div { column-gap: 0.8em; }
 .cover-facts dt, .cover-facts dd, dl.facts dt, dl.facts dd { display: block; }
@@ -253,9 +255,27 @@ ROWS_FLEX = """
 dl.facts dt { flex: 0 0 9.5em; width: auto; } dl.facts dd { flex: 1 1 20em; min-width: 0; overflow-wrap: anywhere; }
 """
 ROWS_BLOCK = """
+dl.facts { display: block; }
 .cover-facts div, dl.facts div { display: block; width: auto; }
 .cover-facts dt, .cover-facts dd, dl.facts dt, dl.facts dd { display: block; width: auto; }
 """
+# Each list one table of rows: faster, but WeasyPrint 70 then tags the <dl> as nested lists (L) with no list items.
+ROWS_ONE_TABLE = """
+dl.facts { display: table; width: 100%; table-layout: fixed; }
+dl.facts div { display: table-row; width: auto; }
+"""
+# The charts' data tables with their column widths measured from their cells (print.css fixes them).
+TABLES_AUTO = """
+#data-timeline, #data-figures, #data-heatmap { table-layout: auto; }
+#data-timeline th, #data-figures th, #data-heatmap th { width: auto; }
+"""
+# Flags and grades as inline-blocks, each measured for its width (brief.css makes them inline boxes).
+BADGES_INLINE_BLOCK = """
+.flag, .grade { display: inline-block; white-space: normal; }
+.grade { padding: 0 0.4em; }
+"""
+CSS_EXPERIMENTS = {"rows-flex": ROWS_FLEX, "rows-block": ROWS_BLOCK, "rows-one-table": ROWS_ONE_TABLE,
+                   "tables-auto": TABLES_AUTO, "badges-inline-block": BADGES_INLINE_BLOCK}
 
 
 @dataclass(frozen=True)
@@ -268,12 +288,13 @@ class Variant:
 
 def variants(folder: Path) -> list[Variant]:
     """The renders compared: the build's own, and one change each."""
-    (folder / "rows-flex.css").write_text(ROWS_FLEX, "utf-8")
-    (folder / "rows-block.css").write_text(ROWS_BLOCK, "utf-8")
+    for name, css in CSS_EXPERIMENTS.items():
+        (folder / f"{name}.css").write_text(css, "utf-8")
     build = PDF_VARIANT.replace("pdf/a", "PDF/A").upper().replace("PDF/A-3A", "PDF/A-3a (tagged)")
     return [
         Variant("baseline", f"as `dossier build` renders: {build}, collector paused, page references remembered, "
-                            "rows as tables",
+                            "streams at zlib's default level, label/value rows as tables, data tables of fixed "
+                            "column widths, flags and grades inline",
                 ("--variant", PDF_VARIANT), True),
         Variant("gc-on", "the collector left running during the render", ("--variant", PDF_VARIANT, "--gc", "on"),
                 True),
@@ -285,6 +306,14 @@ def variants(folder: Path) -> list[Variant]:
                 ("--variant", PDF_VARIANT, "--css", str(folder / "rows-flex.css")), False),
         Variant("rows-block", "label/value rows as blocks, label above value",
                 ("--variant", PDF_VARIANT, "--css", str(folder / "rows-block.css")), False),
+        Variant("rows-one-table", "each label/value list one table of rows (tagged as lists without list items)",
+                ("--variant", PDF_VARIANT, "--css", str(folder / "rows-one-table.css")), False),
+        Variant("tables-auto", "the charts' data tables with column widths measured from their cells",
+                ("--variant", PDF_VARIANT, "--css", str(folder / "tables-auto.css")), False),
+        Variant("badges-inline-block", "flags and grades as inline-blocks",
+                ("--variant", PDF_VARIANT, "--css", str(folder / "badges-inline-block.css")), False),
+        Variant("compress-9", "streams compressed at pydyf's own zlib level, 9",
+                ("--variant", PDF_VARIANT, "--compression", "9"), False),
     ]
 
 

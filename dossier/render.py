@@ -23,7 +23,7 @@ from .dates import display_date
 from .errors import RenderError
 from .support import confidence_rules
 from .validate import cycle_collector_paused
-from .weasyprint_fixes import page_references_remembered
+from .weasyprint_fixes import page_references_remembered, streams_compressed_at
 
 PDF_VARIANT = "pdf/a-3a"  # archival and tagged: structure tree, reading order, alt text, language
 
@@ -132,8 +132,9 @@ def render_pdf(html: str, dossier: Dossier, folder: Path) -> bytes:
         stylesheet = weasyprint.CSS(filename=str(folder / "print.css"), url_fetcher=fetcher, font_config=fonts)
         # WeasyPrint makes millions of boxes, and the collector walks them again and again as they pile up;
         # paused, the render takes less time and writes the same bytes (bench/run.py's experiment "gc-on"
-        # measures both). What the render leaves in cycles is collected once it is over.
-        with cycle_collector_paused(), page_references_remembered():
+        # measures both). What the render leaves in cycles is collected once it is over. Streams are compressed
+        # at zlib's default level, not pydyf's 9 (weasyprint_fixes.py says why).
+        with cycle_collector_paused(), page_references_remembered(), streams_compressed_at():
             pdf = document.write_pdf(
                 stylesheets=[stylesheet],
                 font_config=fonts,

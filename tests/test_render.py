@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +133,52 @@ def test_templates_ship_inside_the_package() -> None:
     fonts = {p.name for p in (folder / "fonts").glob("*.ttf")}
     assert len([f for f in fonts if f.startswith("Source")]) == 8
     assert "DejaVuSansMono.ttf" in fonts
+
+
+
+def laid_out_boxes(root: Path) -> dict[str, list[Any]]:
+    """The shipped brief laid out for print as render_pdf lays it out: its boxes, by what the layout rules name."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    folder = template_folder()
+    fonts = FontConfiguration()
+    html = render_html(assemble(validate(root)), folder)
+    document = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render(
+        stylesheets=[weasyprint.CSS(filename=str(folder / "print.css"), font_config=fonts)], font_config=fonts)
+    found: dict[str, list[Any]] = {}
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            classes = (element.get("class") or "").split() if element is not None else []
+            if element is None:
+                continue
+            if element.get("id") in ("data-timeline", "data-figures", "data-heatmap"):
+                found.setdefault(element.get("id"), []).append(box)
+            elif element.tag == "dl" and "facts" in classes:
+                found.setdefault("dl.facts", []).append(box)
+            elif element.tag == "span" and classes[:1] in (["flag"], ["grade"]):
+                found.setdefault(classes[0], []).append(box)
+    return found
+
+
+def test_the_pdf_is_laid_out_the_cheaper_way(root: Path) -> None:
+    """The layouts chosen for the PDF's speed (bench/run.py's experiments measure each) are the ones in effect."""
+    from weasyprint.formatting_structure import boxes
+
+    found = laid_out_boxes(root)
+    # The charts' data tables: fixed column widths, not measured from every cell of the table on every page.
+    for table in ("data-timeline", "data-figures", "data-heatmap"):
+        tables = [b for b in found[table] if isinstance(b, boxes.TableBox)]
+        assert tables and all(t.style["table_layout"] == "fixed" for t in tables), table
+    # Label/value rows: each a one-row table of fixed layout, which a page break does not split.
+    lists = found["dl.facts"]
+    assert lists and all(type(b) is boxes.BlockBox for b in lists)
+    for row in (child for box in lists for child in box.children):
+        table = row.get_wrapped_table()
+        assert row.element.tag == "div" and table.style["break_inside"] == "avoid", row
+        assert table.style["table_layout"] == "fixed" and len(table.children[0].children) == 1, row
+    # Flags and grades: inline boxes kept on one line, not inline-blocks measured for their width one by one.
+    for name in ("flag", "grade"):
+        spans = [b for b in found[name] if not isinstance(b, boxes.TextBox)]
+        assert spans and all(type(b) is boxes.InlineBox and b.style["white_space"] == "nowrap" for b in spans), name

@@ -1,7 +1,10 @@
-"""The workaround for WeasyPrint's tagging cost: the same PDF byte for byte, the page list built once."""
+"""The changes to how WeasyPrint writes a PDF: the page list built once (the same PDF byte for byte), and the streams
+compressed at zlib's default level (the same content, decompressed)."""
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,7 @@ from dossier.assemble import assemble
 from dossier.render import render_html, render_pdf
 from dossier.resources import template_folder
 from dossier.validate import validate
-from dossier.weasyprint_fixes import page_references_remembered
+from dossier.weasyprint_fixes import page_references_remembered, streams_compressed_at
 from tests.pdfcheck import render_html_pdf
 
 ORIGINAL = pydyf.PDF.__dict__["page_references"]
@@ -73,3 +76,41 @@ def test_the_brief_is_rendered_with_the_workaround(root: Path, builds: list[int]
     dossier = assemble(validate(root))
     render_pdf(render_html(dossier, template_folder()), dossier, template_folder())
     assert 1 <= len(builds) <= 2, len(builds)
+
+
+def streams(pdf: bytes) -> list[tuple[bytes, bytes]]:
+    """Each compressed stream of a PDF: its zlib header (which names the level class) and its content, except the
+    cross-reference stream's, which is the byte offsets of the objects (other sizes, other offsets)."""
+    found = []
+    for match in re.finditer(rb"<<([^>]*/Filter /FlateDecode[^>]*)>>\nstream\n", pdf):
+        content = zlib.decompressobj().decompress(pdf[match.end():])
+        found.append((pdf[match.end():match.end() + 2], b"(offsets)" if b"/Type /XRef" in match[1] else content))
+    return found
+
+
+def test_streams_are_compressed_at_zlibs_default_level_with_the_same_content(tmp_path: Path) -> None:
+    pydyfs_own = streams(render_html_pdf(tagged_pages(3), tmp_path / "nine.pdf", variant="pdf/a-3a").read_bytes())
+    with streams_compressed_at():
+        default = streams(render_html_pdf(tagged_pages(3), tmp_path / "six.pdf", variant="pdf/a-3a").read_bytes())
+    assert len(default) == len(pydyfs_own) >= 5  # pages, fonts, the structure tree's object streams
+    assert {header for header, _ in pydyfs_own} == {b"\x78\xda"}  # zlib's header for levels 7 to 9
+    assert {header for header, _ in default} == {b"\x78\x9c"}  # zlib's header for its default level, 6
+    assert [content for _, content in default] == [content for _, content in pydyfs_own]
+
+
+def test_the_compression_is_restored_and_never_set_twice() -> None:
+    with streams_compressed_at(1):
+        inner = pydyf.zlib
+        assert inner is not zlib and inner.compressobj(level=9).compress(b"a" * 100)[:0] == b""
+        with streams_compressed_at(6):
+            assert pydyf.zlib is inner
+        assert pydyf.zlib is inner
+    assert pydyf.zlib is zlib
+
+
+def test_the_brief_is_rendered_with_its_streams_at_the_default_level(root: Path) -> None:
+    dossier = assemble(validate(root))
+    pdf = render_pdf(render_html(dossier, template_folder()), dossier, template_folder())
+    headers = {header for header, _ in streams(pdf)}
+    assert headers == {b"\x78\x9c"}, headers
+    assert pydyf.zlib is zlib
