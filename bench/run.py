@@ -243,26 +243,26 @@ def pdf_steps(root: Path, step: Any) -> None:
 
 # --- The experiments ---------------------------------------------------------------
 
-# Label/value rows (the cover's facts, each finding's and each source's facts) as they were laid out before
-# (flex rows), as plain blocks, and as the rows of one table a list; the brief lays each row out as a one-row
-# table (brief.css).
+# Label/value rows (the cover's facts, each finding's, judgement's and source's facts) as they were laid out before
+# (wrapping flex rows, then a one-row table a row) and as plain blocks, label above value; the brief lays each
+# list out as one table (brief.css).
 ROWS_FLEX = """
-dl.facts { display: block; }
-.cover-facts div, dl.facts div { display: flex; flex-wrap: wrap; width: auto; table-layout: auto; }
-.cover-facts div { column-gap: 1em; } dl.facts div { column-gap: 0.8em; }
-.cover-facts dt, .cover-facts dd, dl.facts dt, dl.facts dd { display: block; }
+table.facts, table.facts tbody { display: block; }
+.cover-facts div, table.facts tr { display: flex; flex-wrap: wrap; width: auto; table-layout: auto; }
+.cover-facts div { column-gap: 1em; } table.facts tr { column-gap: 0.8em; }
+.cover-facts dt, .cover-facts dd, table.facts th, table.facts td { display: block; }
 .cover-facts dt { flex: 0 0 11em; width: auto; } .cover-facts dd { flex: 1 1 18em; }
-dl.facts dt { flex: 0 0 9.5em; width: auto; } dl.facts dd { flex: 1 1 20em; min-width: 0; overflow-wrap: anywhere; }
+table.facts th { flex: 0 0 9.5em; width: auto; }
+table.facts td { flex: 1 1 20em; min-width: 0; overflow-wrap: anywhere; }
 """
 ROWS_BLOCK = """
-dl.facts { display: block; }
-.cover-facts div, dl.facts div { display: block; width: auto; }
-.cover-facts dt, .cover-facts dd, dl.facts dt, dl.facts dd { display: block; width: auto; }
+table.facts, table.facts tbody, table.facts tr { display: block; }
+.cover-facts div { display: block; width: auto; }
+.cover-facts dt, .cover-facts dd, table.facts th, table.facts td { display: block; width: auto; }
 """
-# Each list one table of rows: faster, but WeasyPrint 70 then tags the <dl> as nested lists (L) with no list items.
-ROWS_ONE_TABLE = """
-dl.facts { display: table; width: 100%; table-layout: fixed; }
-dl.facts div { display: table-row; width: auto; }
+ROWS_TABLE_EACH = """
+table.facts, table.facts tbody { display: block; }
+table.facts tr { display: table; width: 100%; table-layout: fixed; }
 """
 # The charts' data tables with their column widths measured from their cells (print.css fixes them).
 TABLES_AUTO = """
@@ -274,7 +274,7 @@ BADGES_INLINE_BLOCK = """
 .flag, .grade { display: inline-block; white-space: normal; }
 .grade { padding: 0 0.4em; }
 """
-CSS_EXPERIMENTS = {"rows-flex": ROWS_FLEX, "rows-block": ROWS_BLOCK, "rows-one-table": ROWS_ONE_TABLE,
+CSS_EXPERIMENTS = {"rows-flex": ROWS_FLEX, "rows-block": ROWS_BLOCK, "rows-table-each": ROWS_TABLE_EACH,
                    "tables-auto": TABLES_AUTO, "badges-inline-block": BADGES_INLINE_BLOCK}
 
 
@@ -293,8 +293,8 @@ def variants(folder: Path) -> list[Variant]:
     build = PDF_VARIANT.replace("pdf/a", "PDF/A").upper().replace("PDF/A-3A", "PDF/A-3a (tagged)")
     return [
         Variant("baseline", f"as `dossier build` renders: {build}, collector paused, page references remembered, "
-                            "streams at zlib's default level, label/value rows as tables, data tables of fixed "
-                            "column widths, flags and grades inline",
+                            "streams at zlib's default level, each label/value list one table, data tables of "
+                            "fixed column widths, flags and grades inline",
                 ("--variant", PDF_VARIANT), True),
         Variant("gc-on", "the collector left running during the render", ("--variant", PDF_VARIANT, "--gc", "on"),
                 True),
@@ -306,8 +306,9 @@ def variants(folder: Path) -> list[Variant]:
                 ("--variant", PDF_VARIANT, "--css", str(folder / "rows-flex.css")), False),
         Variant("rows-block", "label/value rows as blocks, label above value",
                 ("--variant", PDF_VARIANT, "--css", str(folder / "rows-block.css")), False),
-        Variant("rows-one-table", "each label/value list one table of rows (tagged as lists without list items)",
-                ("--variant", PDF_VARIANT, "--css", str(folder / "rows-one-table.css")), False),
+        Variant("rows-table-each", "each label/value row a one-row table of its own (the layout before one "
+                                   "table a list)",
+                ("--variant", PDF_VARIANT, "--css", str(folder / "rows-table-each.css")), False),
         Variant("tables-auto", "the charts' data tables with column widths measured from their cells",
                 ("--variant", PDF_VARIANT, "--css", str(folder / "tables-auto.css")), False),
         Variant("badges-inline-block", "flags and grades as inline-blocks",

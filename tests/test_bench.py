@@ -158,18 +158,18 @@ def test_an_experiment_proves_it_took_effect_or_is_marked_unproved(tmp_path: Pat
     chosen = run.variants(tmp_path)
     names = [v.name for v in chosen]
     assert names[0] == "baseline" and {"gc-on", "pages-rebuilt", "pdf-a-3b", "plain-pdf", "rows-flex",
-                                       "rows-block", "rows-one-table", "tables-auto", "badges-inline-block",
+                                       "rows-block", "rows-table-each", "tables-auto", "badges-inline-block",
                                        "compress-9"} <= set(names)
     same, other = "a" * 64, "b" * 64
     digests = {"baseline": {same}, "gc-on": {same}, "pages-rebuilt": {same}, "pdf-a-3b": {other},
-               "plain-pdf": {other}, "rows-flex": {other}, "rows-block": {same}, "rows-one-table": {other},
+               "plain-pdf": {other}, "rows-flex": {other}, "rows-block": {same}, "rows-table-each": {other},
                "tables-auto": {other}, "badges-inline-block": {other}, "compress-9": {other}}
     runs = {name: [rendered(name, 10.0, next(iter(digests[name])))] for name in names}
     figures = run.experiment_figures(100, chosen, runs, digests, dict.fromkeys(names, 10))
     proved = {v["name"]: v["proved"] for v in figures["variants"]}
     # rows-block changed nothing: its CSS did not take effect, so it measured nothing.
     assert proved == {"baseline": True, "gc-on": True, "pages-rebuilt": True, "pdf-a-3b": True, "plain-pdf": True,
-                      "rows-flex": True, "rows-block": False, "rows-one-table": True, "tables-auto": True,
+                      "rows-flex": True, "rows-block": False, "rows-table-each": True, "tables-auto": True,
                       "badges-inline-block": True, "compress-9": True}
     for name in ("gc-on", "pages-rebuilt"):  # the collector and the page list must keep the bytes
         digests[name] = {other}
@@ -179,7 +179,7 @@ def test_an_experiment_proves_it_took_effect_or_is_marked_unproved(tmp_path: Pat
 
 
 def test_css_experiments_are_author_stylesheets_after_brief_css() -> None:
-    page = "<html><head><style>/* brief.css */ dl.facts div { display: table; }</style></head><body></body></html>"
+    page = "<html><head><style>/* brief.css */ table.facts { display: table; }</style></head><body></body></html>"
     changed = floors.with_css(page, run.ROWS_BLOCK)
     assert changed.index("/* brief.css */") < changed.index("display: block") < changed.index("</head>")
     with pytest.raises(ValueError):

@@ -155,8 +155,8 @@ def laid_out_boxes(root: Path) -> dict[str, list[Any]]:
                 continue
             if element.get("id") in ("data-timeline", "data-figures", "data-heatmap"):
                 found.setdefault(element.get("id"), []).append(box)
-            elif element.tag == "dl" and "facts" in classes:
-                found.setdefault("dl.facts", []).append(box)
+            elif element.tag == "table" and "facts" in classes:
+                found.setdefault("table.facts", []).append(box)
             elif element.tag == "span" and classes[:1] in (["flag"], ["grade"]):
                 found.setdefault(classes[0], []).append(box)
     return found
@@ -171,13 +171,13 @@ def test_the_pdf_is_laid_out_the_cheaper_way(root: Path) -> None:
     for table in ("data-timeline", "data-figures", "data-heatmap"):
         tables = [b for b in found[table] if isinstance(b, boxes.TableBox)]
         assert tables and all(t.style["table_layout"] == "fixed" for t in tables), table
-    # Label/value rows: each a one-row table of fixed layout, which a page break does not split.
-    lists = found["dl.facts"]
-    assert lists and all(type(b) is boxes.BlockBox for b in lists)
-    for row in (child for box in lists for child in box.children):
-        table = row.get_wrapped_table()
-        assert row.element.tag == "div" and table.style["break_inside"] == "avoid", row
-        assert table.style["table_layout"] == "fixed" and len(table.children[0].children) == 1, row
+    # A finding's, a judgement's or a source's label/value rows: one table of fixed layout a list, each row
+    # headed by its label and kept whole across a page break.
+    tables = [b for b in found["table.facts"] if isinstance(b, boxes.TableBox)]
+    assert tables and all(t.style["table_layout"] == "fixed" for t in tables)
+    for row in (row for table in tables for group in table.children for row in group.children):
+        assert isinstance(row, boxes.TableRowBox) and row.style["break_inside"] == "avoid", row
+        assert [cell.element.tag for cell in row.children] == ["th", "td"], row
     # Flags and grades: inline boxes kept on one line, not inline-blocks measured for their width one by one.
     for name in ("flag", "grade"):
         spans = [b for b in found[name] if not isinstance(b, boxes.TextBox)]
