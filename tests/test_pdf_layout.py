@@ -82,6 +82,39 @@ def test_a_table_row_split_across_pages_is_caught(tmp_path: Path) -> None:
     assert not [p for p in kept if "splits" in p], kept
 
 
+def series_table(space_mm: int) -> str:
+    """A table with a header row and a series heading row, pushed down so the series heading ends page 1."""
+    rows = "".join(f"<tr><td>{n} crossings</td><td>2024</td></tr>" for n in range(3))
+    return (f"<div style='height: {space_mm}mm'></div><table><thead><tr><th>Figure</th><th>When</th></tr></thead>"
+            f"<tbody><tr><td>3 workplaces</td><td>2024</td></tr><tr class='series'><th colspan='2'>Border crossings"
+            f"</th></tr>{rows}</tbody></table>")
+
+
+def test_a_series_heading_left_above_a_repeated_table_header_is_caught(tmp_path: Path) -> None:
+    """The next page opens with the table's header repeated (bold): that is no bold paragraph going on."""
+    css = "thead { display: table-header-group } tr { break-inside: avoid }"
+    assert problems_of(tmp_path, series_table(232), css) == [
+        "p. 1: bold line 'Border crossings' (a label, title or table header) is the last thing on the page; "
+        "what it introduces is on the next page"]
+    # print.css keeps a series heading with its first row
+    print_css = (template_folder() / "print.css").read_text("utf-8")
+    assert "tr.series { break-after: avoid; }" in print_css
+    assert problems_of(tmp_path, series_table(232), css + " tr.series { break-after: avoid }") == []
+
+
+def test_a_bold_word_wrapped_in_a_table_cell_above_a_repeated_header_is_no_title(tmp_path: Path) -> None:
+    """A row's first cell ends in a bold flag on a line of its own; the next page repeats the table's header."""
+    rows = "".join(f"<tr><td style='width: 6em'>2397-OP{n} <b>UNVERIFIED</b></td><td>Insurance ban</td></tr>"
+                   for n in range(10, 14))
+    body = (f"<div style='height: 230mm'></div><table><thead><tr><th>Provision</th><th>Obligation</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
+    pdf = render_html_pdf(body, tmp_path / "doc.pdf", css="thead { display: table-header-group } "
+                                                          "tr { break-inside: avoid }")
+    pages = read_pages(pdf, MARGINS)
+    assert pages[0].body[-1].text == "UNVERIFIED" and pages[1].body[0].text == "Provision Obligation"
+    assert check_layout(pdf, MARGINS) == []
+
+
 def test_a_heading_left_at_the_foot_of_a_page_is_caught(tmp_path: Path) -> None:
     body = pushed_down(190) + "<h3>1.12 A stranded heading</h3><div style='break-before: page'><p>Its content.</p></div>"
     assert problems_of(tmp_path, body) == ["p. 1: heading '1.12 A stranded heading' is the last thing on the page"]

@@ -368,6 +368,7 @@ def stranded(pages: Sequence[Page], margins: Margins, bookmarks: Sequence[Bookma
     headings = heading_lines(pages, bookmarks, margins)
     size = body_size(pages, margins)
     last_page = pages[-1].number if pages else 0
+    first_bold = _first_seen_bold(pages)
     for page in pages:
         if not page.body or page.number == last_page:
             continue
@@ -386,12 +387,35 @@ def stranded(pages: Sequence[Page], margins: Margins, bookmarks: Sequence[Bookma
                 continue
         line = page.body[-1]
         following = next((p.body[0] for p in pages if p.number == page.number + 1 and p.body), None)
+        # A bold line at the top of the next page continues a bold paragraph (this line is no title), unless it
+        # is on an earlier page too: a table's header, repeated, which says nothing of what this line introduces.
         continues = (following is not None and following.bold
-                     and _squash(following.text) != _squash(line.text))  # a bold paragraph going on, not a title
-        if line.bold and line.x0 < margins.left + value_column and not continues:
+                     and _squash(following.text) != _squash(line.text)
+                     and first_bold.get(_squash(following.text), last_page + 1) > page.number)
+        if line.bold and line.x0 < margins.left + value_column and not continues and not _wraps_row(page.body):
             problems.append(f"p. {page.number}: bold line '{_short(line.text)}' (a label, title or table header) "
                             "is the last thing on the page; what it introduces is on the next page")
     return problems
+
+
+def _wraps_row(body: Sequence[Line]) -> bool:
+    """The last line is a table cell's text wrapped from the row above (a flag on a provision's second line):
+    set just below a line of several cells, closer than a new row's padding would put it."""
+    if len(body) < 2:
+        return False
+    above, last = body[-2], body[-1]
+    return len(above.fragments) > 1 and last.top - above.bottom < 0.3 * last.size
+
+
+def _first_seen_bold(pages: Sequence[Page]) -> dict[str, int]:
+    """Each bold line's text, and the first page it is on: a table's header row that WeasyPrint repeats at the
+    top of each page the table continues on was first seen on an earlier page."""
+    seen: dict[str, int] = {}
+    for page in pages:
+        for line in page.body:
+            if line.bold:
+                seen.setdefault(_squash(line.text), page.number)
+    return seen
 
 
 def _is_row(line: Line, margins: Margins, value_column: float) -> bool:
