@@ -2,7 +2,6 @@
 to drop once WeasyPrint no longer needs them: a cost that grows with the square of the page count, and the
 compression level of the PDF's streams.
 
-
 A tagged PDF (PDF/A-3a) names, for each element of its structure tree, the page the element is on.
 WeasyPrint's tagging (weasyprint/pdf/tags.py) reads it as `pdf.page_references[page_number]`, and pydyf's
 `PDF.page_references` is a property that builds the reference of every page of the document anew at each
