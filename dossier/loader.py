@@ -88,15 +88,14 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
-    """Every evidence/*.yaml file as a validated record; returns (records, problems, files seen)."""
+def record_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every evidence/*.yaml file to load as a record, and a problem for anything else found there."""
     folder = root / "evidence"
-    loaded: list[LoadedRecord] = []
     problems: list[Problem] = []
     if not folder.is_dir():
-        return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")], 0
+        return [], [error("evidence", 1, 1, "no evidence/ folder here (is --root right?)")]
     if outside(folder, root):
-        return [], [error("evidence", 1, 1, f"evidence/ {OUTSIDE}")], 0
+        return [], [error("evidence", 1, 1, f"evidence/ {OUTSIDE}")]
     paths = []
     with os.scandir(folder) as listing:  # the listing says which entries are folders: no stat for each record
         entries = sorted(listing, key=lambda e: e.name)
@@ -111,14 +110,17 @@ def load_records(root: Path) -> tuple[list[LoadedRecord], list[Problem], int]:
                                   hint="Move or rename it (a record's file name is its id plus .yaml)."))
             continue
         paths.append(path)
-    for path in paths:
-        result = load_document(path, f"evidence/{path.name}", Record)  # the folder is inside: checked above
-        problems += result.problems
-        if result.model is None or result.doc is None:
-            continue
-        record, doc = result.model, result.doc
-        if path.suffix != ".yaml" or path.stem != record.id:
-            problems.append(doc.problem(("id",), f"id '{record.id}' does not match the file name '{path.name}'",
-                                        hint=f"Rename the file to {record.id}.yaml or change the id."))
-        loaded.append(LoadedRecord(record, doc))
-    return loaded, problems, len(paths)
+    return paths, problems
+
+
+def load_record(path: Path) -> tuple[LoadedRecord | None, list[Problem]]:
+    """One file of `record_files` as a validated record (None if it is not one), and its problems."""
+    result = load_document(path, f"evidence/{path.name}", Record)  # the folder is inside: checked before
+    if result.model is None or result.doc is None:
+        return None, result.problems
+    record, doc = result.model, result.doc
+    if path.stem != record.id:
+        return LoadedRecord(record, doc), [*result.problems, doc.problem(
+            ("id",), f"id '{record.id}' does not match the file name '{path.name}'",
+            hint=f"Rename the file to {record.id}.yaml or change the id.")]
+    return LoadedRecord(record, doc), result.problems

@@ -19,7 +19,18 @@ from pathlib import Path
 from . import rules
 from .archive import cite_match, not_quotable, open_captures, quoted_file, unregistered_captures
 from .extract.model import Extraction
-from .loader import CATALOG, JUDGEMENTS, ORIGINS, REGISTER, SETTINGS, Loaded, LoadedRecord, load_input, load_records
+from .loader import (
+    CATALOG,
+    JUDGEMENTS,
+    ORIGINS,
+    REGISTER,
+    SETTINGS,
+    Loaded,
+    LoadedRecord,
+    load_input,
+    load_record,
+    record_files,
+)
 from .models import BriefSettings, Catalog, Judgement, Origin, OriginGroup, Provision, Record, Register, Source
 from .passage import CaptureText, PassageMatch, verify_passage
 from .problems import Problem, warning
@@ -80,11 +91,10 @@ def _validate(root: Path, today: dt.date) -> Validated:
     result = Validated(root=root)
     register = load_input(root, REGISTER)
     catalog = load_input(root, CATALOG)
-    loaded, found, result.files = load_records(root)
     settings = load_input(root, SETTINGS)
     origins = load_input(root, ORIGINS)
     judgements = load_input(root, JUDGEMENTS)
-    result.problems += (register.problems + catalog.problems + found + settings.problems + origins.problems
+    result.problems += (register.problems + catalog.problems + settings.problems + origins.problems
                         + judgements.problems)
     result.settings = settings.model
     if origins.model is not None and origins.doc is not None:
@@ -98,13 +108,9 @@ def _validate(root: Path, today: dt.date) -> Validated:
         result.catalog = catalog.model
         result.provisions, found = rules.check_catalog(catalog.model, catalog.doc)
         result.problems += found
-    result.problems += rules.check_unique_ids(loaded)
+    loaded = _load_and_check_records(root, captures, result, today, register.model is not None,
+                                     catalog.model is not None, origins.model is not None)
     known_ids = {item.record.id for item in loaded}
-    for item in loaded:
-        _check_record(item, known_ids, captures, result, today, register.model is not None, catalog.model is not None)
-        if origins.model is not None:
-            result.problems += rules.check_chain(item, result.origins)
-        item.doc.forget_positions()  # 50,000 node trees kept would be most of validate's memory
     if judgements.model is not None and judgements.doc is not None:
         result.judgements = judgements.model.judgements
         result.problems += rules.check_judgements(judgements.model, judgements.doc, known_ids)
@@ -118,6 +124,31 @@ def _validate(root: Path, today: dt.date) -> Validated:
     docs += [item.doc for item in loaded]
     result.version = content_version(docs, list(result.sources.values()))
     return result
+
+
+def _load_and_check_records(root: Path, captures: dict[str, CaptureText], result: Validated, today: dt.date,
+                            have_register: bool, have_catalog: bool, have_origins: bool) -> list[LoadedRecord]:
+    """Each record loaded and checked in turn, while its document still holds the node tree its positions come
+    from (50,000 trees kept at once would be most of validate's memory); then the rules that need every id."""
+    paths, found = record_files(root)
+    result.problems += found
+    result.files = len(paths)
+    loaded = []
+    for path in paths:
+        item, found = load_record(path)
+        result.problems += found
+        if item is None:
+            continue
+        loaded.append(item)
+        _check_record(item, captures, result, today, have_register, have_catalog)
+        if have_origins:
+            result.problems += rules.check_chain(item, result.origins)
+        item.doc.forget_positions()
+    result.problems += rules.check_unique_ids(loaded)
+    known_ids = {item.record.id for item in loaded}
+    for item in loaded:  # a link to a missing record is rare: only its document composes its tree again
+        result.problems += rules.check_links(item, known_ids)
+    return loaded
 
 
 def _check_register(root: Path, register: Loaded[Register], result: Validated,
@@ -139,13 +170,12 @@ def _check_register(root: Path, register: Loaded[Register], result: Validated,
     return captures
 
 
-def _check_record(item: LoadedRecord, known_ids: set[str], captures: dict[str, CaptureText], result: Validated,
-                  today: dt.date, have_register: bool, have_catalog: bool) -> None:
-    """Every rule about one record: references, dates, its source, and its passage, figures and actors."""
+def _check_record(item: LoadedRecord, captures: dict[str, CaptureText], result: Validated, today: dt.date,
+                  have_register: bool, have_catalog: bool) -> None:
+    """Every rule about one record alone: provisions, dates, its source, and its passage, figures and actors."""
     if not rules.drawn_throughout(item.doc):
         result.problems += rules.check_drawable(item.doc, item.record)
     result.problems += rules.check_provisions(item, result.provisions, have_catalog)
-    result.problems += rules.check_links(item, known_ids)
     source = result.sources.get(item.record.source)
     result.problems += rules.check_dates(item, source, today)
     if source is None:

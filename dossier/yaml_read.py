@@ -8,9 +8,9 @@ The loader is PyYAML's C loader with three changes that matter for evidence:
 - anchors and aliases are errors (records need none, and aliases expand into
   memory bombs when anything walks the tree).
 
-Positions are only computed when an error needs one: the success path parses
-once with the C parser, builds plain data straight from its nodes and keeps no
-node tree.
+Positions come from the node tree the parse composed: a document keeps it until
+the checks that report on it are done (`forget_positions`), and composes it again
+only if a position is asked for later.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -111,6 +112,7 @@ class _Composer(_BaseLoader):  # type: ignore[misc, valid-type]
         """No path resolvers: nothing to follow."""
 
 
+@lru_cache(maxsize=4096)  # keys and short values repeat in every record: a lookup instead of the patterns
 def _implicit_tag(value: str) -> str:
     """The tag EvidenceLoader's implicit resolvers give a plain scalar (yaml.resolver.BaseResolver.resolve)."""
     resolvers = EvidenceLoader.yaml_implicit_resolvers  # first character (None: any) -> [(tag, pattern)]
@@ -131,7 +133,7 @@ def _kind(node: yaml.Node) -> str:
 
 @dataclass
 class Document:
-    """One parsed YAML file, keeping its text so positions can be found later, only if needed."""
+    """One parsed YAML file: its text, its data, and the node tree its positions are read from."""
 
     path: str  # repository-relative, as printed in messages
     text: str
@@ -162,8 +164,8 @@ class Document:
         return self._root
 
     def forget_positions(self) -> None:
-        """Drop the node tree composed for positions (several times the text's size), once the checks that
-        report on this file are done; a later position composes it again."""
+        """Drop the node tree (several times the text's size) once the checks that report on this file are
+        done; a later position composes it again."""
         self._root = None
 
     def value_position(self, loc: Iterable[str | int]) -> tuple[int, int, str]:
@@ -222,10 +224,8 @@ def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        _check_nesting(text)
-        if "&" in text or "*" in text:
-            _reject_anchors(text)
-        data = _load(text)
+        _check_structure(text)
+        data, root = _load(text)
     except LoadError as exc:
         return None, [error(display, exc.line + 1, exc.col + 1, exc.message, exc.hint)]
     except yaml.constructor.ConstructorError as exc:
@@ -251,7 +251,7 @@ def parse_yaml(raw: bytes, display: str, limit: int = LIMITS["record"]) -> tuple
         return None, [error(display, 1, 1, f"YAML syntax: {exc}")]
     if data is None:
         return None, [error(display, 1, 1, "file is empty; expected a mapping of fields")]
-    return Document(display, text, data), []
+    return Document(display, text, data, root), []
 
 
 _INT, _FLOAT, _BOOL, _NULL = _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"
@@ -262,8 +262,9 @@ class _NotPlain(Exception):
     """The document uses more than text keys, mappings, lists and plain scalars."""
 
 
-def _load(text: str) -> Any:
-    """`yaml.load(text, Loader=EvidenceLoader)`, faster for the plain YAML that records are.
+def _load(text: str) -> tuple[Any, yaml.Node | None]:
+    """`yaml.load(text, Loader=EvidenceLoader)`, faster for the plain YAML that records are, and the node tree
+    it was built from, which positions are read from.
 
     The C parser composes the node tree and `_plain` builds the data from it directly, without the
     constructor's generators and per-node bookkeeping. Anything it does not handle itself (a tag, a key
@@ -273,11 +274,11 @@ def _load(text: str) -> Any:
     """
     node = yaml.compose(text, Loader=_Composer)
     if node is None:
-        return None
+        return None, None
     try:
-        return _plain(node)
+        return _plain(node), node
     except (_NotPlain, RecursionError):
-        return yaml.load(text, Loader=EvidenceLoader)
+        return yaml.load(text, Loader=EvidenceLoader), node
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -309,28 +310,50 @@ def _plain(node: yaml.Node) -> Any:
     raise _NotPlain
 
 
-def _check_nesting(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH before anything recursive parses it (deep nesting crashes parsers).
+def nesting_bound(text: str) -> int:
+    """How deep the document's collections can nest at most, without parsing it.
 
-    A cheap bound first: nesting cannot be deeper than the deepest indentation plus the dashes on one line plus
-    the flow brackets. Only a file that could exceed the limit is scanned, token by token, which the C scanner
-    does without recursion.
+    A collection nested in another starts on a line of its own, indented further (or at the same indentation,
+    for a list under a key, whose items then start two characters further), or on the same line after '- ',
+    '? ' or ': ' (compact forms), or after a flow bracket. So the depth is at most the root, plus the longest
+    run of indentation and of these indicators at the start of a line, plus every bracket in the file.
     """
     lines = text.splitlines() or [""]
-    bound = max(len(line) - len(line.lstrip(" -")) for line in lines) + text.count("[") + text.count("{")
-    if bound <= MAX_DEPTH:
+    return 1 + max(len(line) - len(line.lstrip(" -?:")) for line in lines) + text.count("[") + text.count("{")
+
+
+def _check_structure(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, and anchors and aliases, before anything composes the document
+    (deep nesting crashes recursive parsers; aliases expand into memory bombs).
+
+    Cheap looks first (`nesting_bound`, and an anchor or alias needs a '&' or '*'). Only a file that fails a
+    look is read, in one pass over the C parser's events, which it produces without recursion; an alias is
+    named before its anchor.
+    """
+    if nesting_bound(text) <= MAX_DEPTH and "&" not in text and "*" not in text:
         return
     depth = 0
-    for token in yaml.scan(text, Loader=_BaseLoader):
-        if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
-                              yaml.FlowSequenceStartToken)):
+    anchors: dict[str, int] = {}
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        mark = event.start_mark or _START
+        if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-        elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)):
+            if depth > MAX_DEPTH:
+                raise LoadError(f"nested more than {MAX_DEPTH} levels deep; a record needs a handful", mark.line,
+                                mark.column, hint="Deep nesting is refused before parsing: it can crash YAML parsers.")
+        elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-        if depth > MAX_DEPTH:
-            mark = token.start_mark
-            raise LoadError(f"nested more than {MAX_DEPTH} levels deep; a record needs a handful", mark.line,
-                            mark.column, hint="Deep nesting is refused before parsing: it can crash YAML parsers.")
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            where = f" (defined on line {anchors[anchor]})" if anchor in anchors else ""
+            raise LoadError(f"aliases are not allowed: *{anchor} repeats &{anchor}{where}; write the value out in full",
+                            mark.line, mark.column)
+        anchors.setdefault(anchor, mark.line + 1)
+    if anchors:
+        name, line = next(iter(anchors.items()))
+        raise LoadError(f"anchors are not allowed (&{name}); records need none", line - 1, 0)
 
 
 MAX_DIGITS = 30  # no figure or field needs a longer number; Python refuses past 4,300 digits anyway
@@ -343,21 +366,3 @@ def _integer(value: str, node: yaml.Node) -> int:
         raise LoadError(f"a number of {len(value.lstrip('+-')):,} digits is longer than any quantity; if it is text, "
                         "write it in quotes", mark.line, mark.column)
     return int(value)
-
-
-def _reject_anchors(text: str) -> None:
-    """Refuse anchors and aliases, naming the alias (the place that would be expanded) first."""
-    anchors: dict[str, int] = {}
-    for event in yaml.parse(text, Loader=EvidenceLoader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            continue
-        mark = event.start_mark or _START
-        if isinstance(event, yaml.AliasEvent):
-            where = f" (defined on line {anchors[anchor]})" if anchor in anchors else ""
-            raise LoadError(f"aliases are not allowed: *{anchor} repeats &{anchor}{where}; write the value out in full",
-                            mark.line, mark.column)
-        anchors.setdefault(anchor, mark.line + 1)
-    if anchors:
-        name, line = next(iter(anchors.items()))
-        raise LoadError(f"anchors are not allowed (&{name}); records need none", line - 1, 0)

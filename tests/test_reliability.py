@@ -202,6 +202,16 @@ def test_deep_nesting_is_refused_with_a_position_in_every_command(repo: Path, tm
     assert tree(repo) == before
 
 
+@pytest.mark.parametrize("shape", ["? ", "- ", "? - "])
+def test_deep_nesting_without_brackets_or_indentation_is_refused_too(repo: Path, shape: str) -> None:
+    """Compact explicit keys and list items nest on one line: 50,000 of them crashed the parser (a segfault)."""
+    (repo / "evidence" / "deep.yaml").write_text("id: deep\nfigures:\n  " + shape * 50_000 + "x\n")
+    result = dossier("validate", "--root", repo)
+    assert_clean(result, 1, "evidence/deep.yaml:3:")
+    assert "nested more than 64 levels deep" in result.stdout + result.stderr
+    assert result.returncode != -signal.SIGSEGV
+
+
 def test_a_record_of_the_wrong_shape_is_a_problem_in_diff_and_stats(repo: Path) -> None:
     record = repo / "evidence" / "fixture-15000-workers.yaml"
     record.write_text(record.read_text().replace("source: fixture-kyiv-15000", "source: [fixture-kyiv-15000]"))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dossier.model_errors import validate_document
 from dossier.models import Record
-from dossier.yaml_read import Document, read_yaml
+from dossier.yaml_read import Document, nesting_bound, read_yaml
 
 
 def load(tmp_path: Path, text: str) -> tuple[Document | None, list]:
@@ -59,11 +62,17 @@ def test_position_of_nested_keys(tmp_path: Path) -> None:
     assert doc.position(()) == (2, 1)
 
 
-def test_positions_are_only_computed_on_demand(tmp_path: Path) -> None:
-    doc, _ = load(tmp_path, "id: x\n")
-    assert doc is not None and doc._root is None
-    doc.position(("id",))
-    assert doc._root is not None
+def test_positions_come_from_the_parse_and_are_composed_again_only_once_forgotten(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    composed = []
+    compose = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda *args, **kwargs: composed.append(1) or compose(*args, **kwargs))
+    doc, _ = load(tmp_path, "id: x\nlist:\n  - a\n")
+    assert doc is not None and len(composed) == 1
+    assert doc.position(("list", 0)) == (3, 5) and len(composed) == 1  # the parse's own tree: no second parse
+    doc.forget_positions()
+    assert doc._root is None
+    assert doc.position(("list", 0)) == (3, 5) and len(composed) == 2
 
 
 def test_bom_is_tolerated(tmp_path: Path) -> None:
@@ -97,3 +106,69 @@ def test_a_syntax_error_at_the_end_is_placed_inside_the_file() -> None:
     for text in ("a: b\nso", "claim: >-\nso"):
         _, (problem,) = parse_yaml(text.encode(), "x.yaml")
         assert (problem.line, problem.col) == (2, 3), problem.text()
+
+
+def test_many_shallow_flow_lists_are_not_taken_for_deep_nesting(tmp_path: Path) -> None:
+    """More brackets than the depth limit (a register's `languages: [en]` per source) fail the cheap look only:
+    the parser's events then count the real depth, 2."""
+    text = "sources:\n" + "".join(f"  - id: s{i}\n    languages: [en, {{code: ko}}]\n" for i in range(80))
+    doc, problems = load(tmp_path, text)
+    assert not problems and doc is not None and len(doc.data["sources"]) == 80
+
+
+def test_the_depth_limit_counts_collections_and_names_the_one_too_deep(tmp_path: Path) -> None:
+    doc, problems = load(tmp_path, "a: " + "[" * 63 + "]" * 63 + "\n")  # the mapping and 63 lists: 64 levels
+    assert not problems and doc is not None
+    _, problems = load(tmp_path, "a: " + "[" * 64 + "]" * 64 + "\n")
+    assert [(p.line, p.col, p.message) for p in problems] == [
+        (1, 67, "nested more than 64 levels deep; a record needs a handful")]
+
+
+def test_an_anchor_without_an_alias_is_refused_by_its_name(tmp_path: Path) -> None:
+    _, problems = load(tmp_path, "a: x\nb: &keep [1, 2]\n")
+    assert [(p.line, p.message) for p in problems] == [(2, "anchors are not allowed (&keep); records need none")]
+
+
+# Ways a collection nests inside the one before it, as YAML writes them: on a new line further indented, as a
+# list under a key at the key's own indentation, compact on the same line after '- ' or '? ', or in brackets.
+_NESTINGS = st.lists(st.sampled_from(["map", "list", "indentless", "explicit-key", "flow"]), min_size=1,
+                     max_size=40)
+
+
+def _nested_yaml(steps: list[str]) -> str:
+    """A document nesting one collection per step, down to a single value."""
+    def block(index: int, col: int, inline: bool) -> str:
+        """What goes at column `col`: on the current line right after an indicator when `inline`."""
+        start = "" if inline else "\n" + " " * col
+        if index == len(steps):
+            return start + "x"
+        step = steps[index]
+        if step == "map":
+            return start + "k:" + block(index + 1, col + 2, False)
+        if step == "list":
+            return start + "- " + block(index + 1, col + 2, True)
+        if step == "indentless" and not inline and index > 0 and steps[index - 1] == "map":
+            return "\n" + " " * (col - 2) + "- " + block(index + 1, col, True)
+        if step == "explicit-key" or step == "indentless":
+            return start + "? " + block(index + 1, col + 2, True) + "\n" + " " * col + ": v"
+        return start + "[" * (len(steps) - index) + "x" + "]" * (len(steps) - index)
+    return "root:" + block(0, 2, False) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NESTINGS)
+def test_the_cheap_nesting_bound_is_never_below_the_real_depth(steps: list[str]) -> None:
+    """The look that lets a file skip the depth check must never underestimate: a file it lets through could
+    crash the parser."""
+    text = _nested_yaml(steps)
+    depth = deepest = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # not YAML: the parser refuses it anyway
+    assert nesting_bound(text) >= deepest, text
