@@ -13,7 +13,6 @@ is "up to"); dossier/data/hedges.yaml lists them, and `hedge_before` reads them.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ _VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\b
 _DIGITS = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
     r"(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD_LANGUAGES = {"en", "fr", "es", "pt", "de", "it", "nl"}  # text2num's languages
 MAX_NUMBER_WORDS = 8  # "one hundred and fifty-five thousand two hundred" is seven
 
@@ -45,7 +45,7 @@ def _plain(passage: str) -> str:
     """The passage with compatibility digits read as digits (full-width ４ is 4); offsets unchanged."""
     if passage.isascii():
         return passage
-    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in passage)
+    return _NOT_ASCII.sub(lambda m: str(unicodedata.digit(m.group())) if m.group().isdigit() else m.group(), passage)
 
 
 def numbers_in(passage: str, language: str = "en") -> list[WrittenNumber]:
@@ -75,8 +75,11 @@ def _number_words(text: str, language: str) -> list[WrittenNumber]:
     """
     text = _VAGUE.sub(lambda m: "#" * len(m.group()), text)
     words = list(re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
-    # Only words next to each other (separated by spaces only) form one number.
-    spaced = [not text[a.end():b.start()].strip() for a, b in itertools.pairwise(words)]
+
+    def spaced(before: int) -> bool:
+        """Only words next to each other (separated by spaces only) form one number."""
+        return not text[words[before].end():words[before + 1].start()].strip()
+
     found = []
     index = 0
     while index < len(words):
@@ -84,7 +87,7 @@ def _number_words(text: str, language: str) -> list[WrittenNumber]:
             index += 1
             continue
         reach = index + 1  # one past the last word that may join this one
-        while reach < min(len(words), index + MAX_NUMBER_WORDS) and spaced[reach - 1]:
+        while reach < min(len(words), index + MAX_NUMBER_WORDS) and spaced(reach - 1):
             reach += 1
         for end in range(reach, index, -1):
             phrase = text[words[index].start():words[end - 1].end()]

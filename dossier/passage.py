@@ -56,6 +56,7 @@ LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\
              "\ufb06": "st"}
 INVISIBLE = "\u00ad\u200b\u200d\u2060\ufeff"  # soft hyphen, zero-width space and joiner, word joiner, BOM
 MIN_WORDS = 3
+_FIRST_WORDS = 32  # characters of a passage that usually hold MIN_WORDS words: too_short counts these first
 
 # Full-width and half-width forms to the ordinary character they stand for, one character to one: never the
 # other compatibility decompositions that NFKC would also apply. Generated once from the Unicode database
@@ -249,7 +250,7 @@ class CaptureText:
             starts, ends = self._spans
             return starts[index], ends[index]
         lead, gaps = self._gaps
-        spaces_before = self.normalised[:index].count(" ")
+        spaces_before = self.normalised.count(" ", 0, index)
         start = lead + index - spaces_before + gaps[spaces_before]
         if self.normalised[index] == " ":
             return start, start + gaps[spaces_before + 1] - gaps[spaces_before]
@@ -276,8 +277,8 @@ class CaptureText:
 
 def line_col_at(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of position `offset` of `text`."""
-    before = text[:offset]
-    return before.count("\n") + 1, len(before) - before.rfind("\n")
+    offset = min(offset, len(text))
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 # --- Bridges: a quote across a PDF's line-end hyphen or page break ---------------------------------------------
@@ -517,7 +518,9 @@ def too_short(passage: str) -> str | None:
     normalised = normalise(passage)
     if not any(_is_word(c) for c in normalised):
         return "the passage has no word in it"
-    if words_in(normalised) < MIN_WORDS:  # six Han or kana characters are three words
+    # A beginning has no more words than the whole, and most passages reach the minimum in their first words.
+    enough = words_in(normalised[:_FIRST_WORDS]) >= MIN_WORDS
+    if not enough and words_in(normalised) < MIN_WORDS:  # six Han or kana characters are three words
         return (f"the passage has fewer than {MIN_WORDS} words; a quote that short proves nothing on its own "
                 "(extend it to the clause or sentence that says what the record claims)")
     return None
