@@ -103,6 +103,7 @@ def _validate(root: Path, today: dt.date) -> Validated:
         for origin in origins.model.origins:  # an origin that is its own group needs no entry under groups
             result.groups.setdefault(origin.group, OriginGroup(id=origin.group, name=origin.name))
         result.problems += found
+        origins.doc.forget_positions()
     captures = _check_register(root, register, result, today)
     if catalog.model is not None and catalog.doc is not None:
         result.catalog = catalog.model
@@ -167,6 +168,7 @@ def _check_register(root: Path, register: Loaded[Register], result: Validated,
     for index, entry in accepted:
         if entry.id in captures:
             result.problems += rules.check_dates_on_page(index, entry, captures[entry.id], register.doc)
+    register.doc.forget_positions()  # its node tree is 80 MB at 50,000 records; the cut-off check rarely needs it
     return captures
 
 
