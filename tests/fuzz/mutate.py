@@ -179,7 +179,8 @@ Family = Callable[[random.Random, bytes, Ctx], tuple[bytes, str]]
 
 def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
     depth = rng.choice([1000, 50000, rng.randint(100, 3000), rng.randint(3000, 60000)])
-    kind = rng.choice(["flow_seq", "flow_seq_open", "block_seq", "flow_map", "flow_map_open", "mixed", "block_map"])
+    kind = rng.choice(["flow_seq", "flow_seq_open", "block_seq", "flow_map", "flow_map_open", "mixed", "block_map",
+                       "explicit_key", "explicit_key_seq"])
     place = rng.choice(["whole", "whole", "value", "append"])
     if kind == "block_map":
         depth = min(depth, 1000)  # the file grows with depth squared
@@ -188,6 +189,8 @@ def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
             "mixed": b"[{a: " * depth + b"x" + b"}]" * depth}
     if kind == "block_seq":
         text = b"- " * depth + b"x"
+    elif kind in ("explicit_key", "explicit_key_seq"):  # compact on one line, no bracket: '? ? ? x', '? - ? - x'
+        text = (b"? " if kind == "explicit_key" else b"? - ") * depth + b"x"
     elif kind == "block_map":
         text = join([b"  " * i + b"a:" for i in range(depth)]) + b" x"
     else:
@@ -202,7 +205,7 @@ def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
             value = flow.get(kind, b"[" * depth + b"x" + b"]" * depth)
             m = KEY_LINE.match(lines[i])
             return join(set_value(lines, i, value)), how + f" as the value of {m['key'].decode()!r} on line {i + 1}"
-    if kind in ("block_seq", "block_map"):
+    if kind in ("block_seq", "block_map", "explicit_key", "explicit_key_seq"):
         body = join([b"  " + line for line in text.split(b"\n")])
         return data.rstrip(b"\n") + b"\nfuzz_nested:\n" + body + b"\n", how + " appended as key fuzz_nested"
     return data.rstrip(b"\n") + b"\nfuzz_nested: " + text + b"\n", how + " appended as key fuzz_nested"
@@ -809,6 +812,9 @@ CANON: list[tuple[str, Callable[[dict[str, bytes]], tuple[str, bytes, str]]]] = 
     # key without its colon after a block scalar (the syntax error is placed on a line past the end).
     ("huge_numbers", _canon_value(_RECORD, b"credibility", b"9" * 4301)),
     ("truncate", _canon_whole(_RECORD, b"claim: >-\nso", "truncated: 'claim: >-' then 'so' without a newline")),
+    # Compact explicit keys nest on one line with no bracket or dash: the depth check let them through to the
+    # parser, which crashed (a segfault at 50,000).
+    ("nesting", _canon_whole(_RECORD, b"? " * 50000 + b"x\n", "nesting explicit_key depth=50000 whole")),
 ]
 
 
