@@ -327,6 +327,16 @@ def test_the_too_short_messages() -> None:
     assert too_short("workers Russia") == TOO_FEW
 
 
+@pytest.mark.parametrize("passage, short", [
+    ("Rüstungskooperationsvereinbarungen zwischen Staaten", False),  # three words, only two in the first 32 characters
+    ("Rüstungskooperationsvereinbarungen zwischen", True),
+])
+def test_long_words_at_the_start_are_counted_to_the_end(passage: str, short: bool) -> None:
+    """too_short counts a passage's first characters first; when they hold fewer than three words, the whole
+    passage decides."""
+    assert too_short(passage) == (TOO_FEW if short else None)
+
+
 @pytest.mark.parametrize("passage", ["workers \u2014 Russia", "workers - Russia", "“workers” Russia", "workers , Russia"])
 def test_punctuation_between_two_words_is_no_third_word(passage: str) -> None:
     assert too_short(passage) == TOO_FEW
