@@ -313,13 +313,16 @@ def _plain(node: yaml.Node) -> Any:
 def nesting_bound(text: str) -> int:
     """How deep the document's collections can nest at most, without parsing it.
 
-    A collection nested in another starts on a line of its own, indented further (or at the same indentation,
-    for a list under a key, whose items then start two characters further), or on the same line after '- ',
-    '? ' or ': ' (compact forms), or after a flow bracket. So the depth is at most the root, plus the longest
-    run of indentation and of these indicators at the start of a line, plus every bracket in the file.
+    A collection nested in another starts on a line of its own, indented further, or on the same line after
+    '- ', '? ' or ': ' (compact forms), or after a flow bracket. A list directly under a key is at the key's
+    own indentation, and its item may start on the next line one column further: two levels a column. So the
+    depth is at most the root, plus twice the longest run of indentation and indicators at the start of a
+    line, plus every bracket in the file. A byte order mark counts in the run: libyaml skips one at the start
+    of any line.
     """
     lines = text.splitlines() or [""]
-    return 1 + max(len(line) - len(line.lstrip(" -?:")) for line in lines) + text.count("[") + text.count("{")
+    leading = max(len(line) - len(line.lstrip(" -?:\ufeff")) for line in lines)
+    return 1 + 2 * leading + text.count("[") + text.count("{")
 
 
 def _check_structure(text: str) -> None:

@@ -202,10 +202,16 @@ def test_deep_nesting_is_refused_with_a_position_in_every_command(repo: Path, tm
     assert tree(repo) == before
 
 
-@pytest.mark.parametrize("shape", ["? ", "- ", "? - "])
-def test_deep_nesting_without_brackets_or_indentation_is_refused_too(repo: Path, shape: str) -> None:
-    """Compact explicit keys and list items nest on one line: 50,000 of them crashed the parser (a segfault)."""
-    (repo / "evidence" / "deep.yaml").write_text("id: deep\nfigures:\n  " + shape * 50_000 + "x\n")
+@pytest.mark.parametrize("text", [
+    "id: deep\nfigures:\n  " + "? " * 50_000 + "x\n",
+    "id: deep\nfigures:\n  " + "- " * 50_000 + "x\n",
+    "id: deep\nfigures:\n  " + "? - " * 50_000 + "x\n",
+    "id: deep\nfigures:\n\ufeff  " + "- " * 50_000 + "x\n",  # libyaml skips a byte order mark starting a line
+])
+def test_deep_nesting_without_brackets_or_indentation_is_refused_too(repo: Path, text: str) -> None:
+    """Compact explicit keys and list items nest on one line, and a byte order mark before them hid them from the
+    depth check: 50,000 of them crashed the parser (a segfault)."""
+    (repo / "evidence" / "deep.yaml").write_text(text)
     result = dossier("validate", "--root", repo)
     assert_clean(result, 1, "evidence/deep.yaml:3:")
     assert "nested more than 64 levels deep" in result.stdout + result.stderr

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dossier.model_errors import validate_document
@@ -130,9 +130,10 @@ def test_an_anchor_without_an_alias_is_refused_by_its_name(tmp_path: Path) -> No
 
 
 # Ways a collection nests inside the one before it, as YAML writes them: on a new line further indented, as a
-# list under a key at the key's own indentation, compact on the same line after '- ' or '? ', or in brackets.
-_NESTINGS = st.lists(st.sampled_from(["map", "list", "indentless", "explicit-key", "flow"]), min_size=1,
-                     max_size=40)
+# list under a key at the key's own indentation (its item after '- ', or on the next line after a bare '-'),
+# compact on the same line after '- ' or '? ', or in brackets.
+_NESTINGS = st.lists(st.sampled_from(["map", "list", "indentless", "bare-indentless", "explicit-key", "flow"]),
+                     min_size=1, max_size=40)
 
 
 def _nested_yaml(steps: list[str]) -> str:
@@ -147,9 +148,12 @@ def _nested_yaml(steps: list[str]) -> str:
             return start + "k:" + block(index + 1, col + 2, False)
         if step == "list":
             return start + "- " + block(index + 1, col + 2, True)
-        if step == "indentless" and not inline and index > 0 and steps[index - 1] == "map":
+        under_key = not inline and index > 0 and steps[index - 1] == "map"
+        if step == "indentless" and under_key:
             return "\n" + " " * (col - 2) + "- " + block(index + 1, col, True)
-        if step == "explicit-key" or step == "indentless":
+        if step == "bare-indentless" and under_key:  # '-' alone, its item on the next line one column further
+            return "\n" + " " * (col - 2) + "-" + block(index + 1, col - 1, False)
+        if step in ("explicit-key", "indentless", "bare-indentless"):
             return start + "? " + block(index + 1, col + 2, True) + "\n" + " " * col + ": v"
         return start + "[" * (len(steps) - index) + "x" + "]" * (len(steps) - index)
     return "root:" + block(0, 2, False) + "\n"
@@ -157,6 +161,8 @@ def _nested_yaml(steps: list[str]) -> str:
 
 @settings(max_examples=300, deadline=None)
 @given(_NESTINGS)
+@example(["map", "bare-indentless"] * 10)  # two levels a column: a key, its list, the item's key one further
+@example(["map", "indentless"] * 10)
 def test_the_cheap_nesting_bound_is_never_below_the_real_depth(steps: list[str]) -> None:
     """The look that lets a file skip the depth check must never underestimate: a file it lets through could
     crash the parser."""
@@ -172,3 +178,11 @@ def test_the_cheap_nesting_bound_is_never_below_the_real_depth(steps: list[str])
     except yaml.YAMLError:
         return  # not YAML: the parser refuses it anyway
     assert nesting_bound(text) >= deepest, text
+
+
+@pytest.mark.parametrize("text", ["# a comment\n\ufeff" + "- " * 70 + "x\n", "\ufeff\ufeff" + "- " * 70 + "x\n"])
+def test_a_byte_order_mark_at_the_start_of_a_later_line_hides_no_nesting(tmp_path: Path, text: str) -> None:
+    """libyaml skips a byte order mark at the start of any line (parse_yaml strips only the file's first), so
+    the dashes after one nest as if it were not there."""
+    _, problems = load(tmp_path, text)
+    assert [p.message for p in problems] == ["nested more than 64 levels deep; a record needs a handful"]

@@ -180,7 +180,7 @@ Family = Callable[[random.Random, bytes, Ctx], tuple[bytes, str]]
 def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
     depth = rng.choice([1000, 50000, rng.randint(100, 3000), rng.randint(3000, 60000)])
     kind = rng.choice(["flow_seq", "flow_seq_open", "block_seq", "flow_map", "flow_map_open", "mixed", "block_map",
-                       "explicit_key", "explicit_key_seq"])
+                       "explicit_key", "explicit_key_seq", "bom_line", "bare_dash"])
     place = rng.choice(["whole", "whole", "value", "append"])
     if kind == "block_map":
         depth = min(depth, 1000)  # the file grows with depth squared
@@ -191,6 +191,11 @@ def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
         text = b"- " * depth + b"x"
     elif kind in ("explicit_key", "explicit_key_seq"):  # compact on one line, no bracket: '? ? ? x', '? - ? - x'
         text = (b"? " if kind == "explicit_key" else b"? - ") * depth + b"x"
+    elif kind == "bom_line":  # libyaml skips a byte order mark at the start of any line
+        text = b"# c\n\xef\xbb\xbf" + b"- " * depth + b"x"
+    elif kind == "bare_dash":  # a list under a key, its items one column further on the next line: 2 levels a column
+        depth = min(depth, 1000)  # the file grows with depth squared
+        text = join([b" " * i + b"k:\n" + b" " * i + b"-" for i in range(depth)]) + b"\n" + b" " * depth + b"x"
     elif kind == "block_map":
         text = join([b"  " * i + b"a:" for i in range(depth)]) + b" x"
     else:
@@ -205,7 +210,7 @@ def nesting(rng: random.Random, data: bytes, ctx: Ctx) -> tuple[bytes, str]:
             value = flow.get(kind, b"[" * depth + b"x" + b"]" * depth)
             m = KEY_LINE.match(lines[i])
             return join(set_value(lines, i, value)), how + f" as the value of {m['key'].decode()!r} on line {i + 1}"
-    if kind in ("block_seq", "block_map", "explicit_key", "explicit_key_seq"):
+    if kind in ("block_seq", "block_map", "explicit_key", "explicit_key_seq", "bom_line", "bare_dash"):
         body = join([b"  " + line for line in text.split(b"\n")])
         return data.rstrip(b"\n") + b"\nfuzz_nested:\n" + body + b"\n", how + " appended as key fuzz_nested"
     return data.rstrip(b"\n") + b"\nfuzz_nested: " + text + b"\n", how + " appended as key fuzz_nested"
@@ -815,6 +820,9 @@ CANON: list[tuple[str, Callable[[dict[str, bytes]], tuple[str, bytes, str]]]] = 
     # Compact explicit keys nest on one line with no bracket or dash: the depth check let them through to the
     # parser, which crashed (a segfault at 50,000).
     ("nesting", _canon_whole(_RECORD, b"? " * 50000 + b"x\n", "nesting explicit_key depth=50000 whole")),
+    # A byte order mark starting a later line hid the dashes after it from the same check (also a segfault).
+    ("nesting", _canon_whole(_RECORD, b"# c\n\xef\xbb\xbf" + b"- " * 50000 + b"x\n",
+                             "nesting bom_line depth=50000 whole")),
 ]
 
 
