@@ -14,7 +14,6 @@ is "up to"); dossier/data/hedges.yaml lists them, and `hedge_before` reads them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -29,7 +28,6 @@ _VAGUE = re.compile(r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\b
 _DIGITS = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
     r"(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE)
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD_LANGUAGES = {"en", "fr", "es", "pt", "de", "it", "nl"}  # text2num's languages
 MAX_NUMBER_WORDS = 8  # "one hundred and fifty-five thousand two hundred" is seven
 
@@ -41,16 +39,13 @@ class WrittenNumber:
     text: str  # as the passage writes it
 
 
-def _plain(passage: str) -> str:
-    """The passage with compatibility digits read as digits (full-width ４ is 4); offsets unchanged."""
-    if passage.isascii():
-        return passage
-    return _NOT_ASCII.sub(lambda m: str(unicodedata.digit(m.group())) if m.group().isdigit() else m.group(), passage)
-
-
 def numbers_in(passage: str, language: str = "en") -> list[WrittenNumber]:
-    """Every number the passage writes, in digits, digits with a scale word, or words."""
-    text = _plain(passage)
+    """Every number the passage writes, in digits, digits with a scale word, or words.
+
+    Digits are decimal digits of any script (full-width ４ and Arabic-Indic ٤ are 4, as `float` reads them);
+    a superscript or circled digit is not one: "15,000²" writes 15,000 and a footnote mark, not 150,002.
+    """
+    text = passage
     found = []
     masked = list(text)
     for match in _DIGITS.finditer(text):

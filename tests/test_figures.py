@@ -24,6 +24,9 @@ from dossier.figures import _VAGUE, MAX_NUMBER_WORDS, _number_words, hedge_befor
     ("twenty-five workers", [25]),
     ("thousands of workers and hundreds of students", []),
     ("\uff11\uff15\uff10 workers", [150]),  # full-width digits are digits
+    ("\u0661\u0665\u0660 workers", [150]),  # and Arabic-Indic ones
+    ("about 15,000\u00b2 workers", [15000]),  # a footnote mark is no digit of the number before it
+    ("step \u2460 sent 500 workers", [500]),  # nor is a circled list number a quantity
     ("some twenty, five hundred workers", [20, 500]),  # words apart (a comma between) are two numbers
     ("one two three four five six seven eight nine", [1, 2, 3, 4, 5, 6, 7, 8, 9]),
 ])
