@@ -148,7 +148,10 @@ def _load_and_check_records(root: Path, captures: dict[str, CaptureText], result
     result.problems += rules.check_unique_ids(loaded)
     known_ids = {item.record.id for item in loaded}
     for item in loaded:  # a link to a missing record is rare: only its document composes its tree again
-        result.problems += rules.check_links(item, known_ids)
+        found = rules.check_links(item, known_ids)
+        if found:
+            result.problems += found
+            item.doc.forget_positions()
     return loaded
 
 

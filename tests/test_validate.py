@@ -172,3 +172,25 @@ def test_each_node_tree_is_dropped_once_its_checks_are_done(root: Path, monkeypa
     assert result.ok and len(result.records) == 2
     records = [f"evidence/{path.name}" for path in (root / "evidence").glob("*.yaml")]
     assert dropped >= {"seeds/sources.yaml", "catalog/origins.yaml", *records}
+
+
+def test_a_record_with_a_broken_link_drops_the_tree_its_position_needed(root: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Links are checked once every record is loaded, after each tree was dropped: the position of a broken link
+    composes its file again, and that tree is dropped too (50,000 broken links would otherwise keep 50,000)."""
+    from dossier.yaml_read import Document
+
+    record = root / "evidence" / "fixture-15000-workers.yaml"
+    record.write_text(record.read_text().replace("corroborates: []", "corroborates: [no-such-record]"))
+    kept: list[Document] = []
+    forget = Document.forget_positions
+
+    def drop(doc: Document) -> None:
+        forget(doc)
+        kept.append(doc)
+
+    monkeypatch.setattr(Document, "forget_positions", drop)
+    result = validate(root)
+    assert any("no-such-record" in p.message for p in result.problems)
+    mine = [doc for doc in kept if doc.path == f"evidence/{record.name}"]
+    assert len(mine) == 2 and mine[-1]._root is None
