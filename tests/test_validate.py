@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from dossier.cli import cli
 from dossier.validate import validate
+from dossier.yaml_read import Document
 
 from .conftest import FIXTURE_CAPTURE, FIXTURES
 
@@ -155,42 +156,35 @@ def test_bad_usage_exits_2(root: Path) -> None:
     assert CliRunner().invoke(cli, ["validate", "--no-such-flag"]).exit_code == 2
 
 
-def test_each_node_tree_is_dropped_once_its_checks_are_done(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A document keeps the node tree its positions come from only while it is checked: 50,000 records' trees, or
-    the register's (80 MB at that size), kept to the end would be most of validate's memory."""
-    from dossier.yaml_read import Document
-
-    dropped: set[str] = set()
+@pytest.fixture
+def dropped(monkeypatch: pytest.MonkeyPatch) -> list[Document]:
+    """Every document whose node tree validate drops, in order (forget_positions still drops it)."""
+    documents: list[Document] = []
     forget = Document.forget_positions
 
     def drop(doc: Document) -> None:
         forget(doc)
-        dropped.add(doc.path)
+        documents.append(doc)
 
     monkeypatch.setattr(Document, "forget_positions", drop)
+    return documents
+
+
+def test_each_node_tree_is_dropped_once_its_checks_are_done(root: Path, dropped: list[Document]) -> None:
+    """A document keeps the node tree its positions come from only while it is checked: 50,000 records' trees, or
+    the register's (80 MB at that size), kept to the end would be most of validate's memory."""
     result = validate(root)
     assert result.ok and len(result.records) == 2
     records = [f"evidence/{path.name}" for path in (root / "evidence").glob("*.yaml")]
-    assert dropped >= {"seeds/sources.yaml", "catalog/origins.yaml", *records}
+    assert {doc.path for doc in dropped} >= {"seeds/sources.yaml", "catalog/origins.yaml", *records}
 
 
-def test_a_record_with_a_broken_link_drops_the_tree_its_position_needed(root: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_record_with_a_broken_link_drops_the_tree_its_position_needed(root: Path, dropped: list[Document]) -> None:
     """Links are checked once every record is loaded, after each tree was dropped: the position of a broken link
     composes its file again, and that tree is dropped too (50,000 broken links would otherwise keep 50,000)."""
-    from dossier.yaml_read import Document
-
     record = root / "evidence" / "fixture-15000-workers.yaml"
     record.write_text(record.read_text().replace("corroborates: []", "corroborates: [no-such-record]"))
-    kept: list[Document] = []
-    forget = Document.forget_positions
-
-    def drop(doc: Document) -> None:
-        forget(doc)
-        kept.append(doc)
-
-    monkeypatch.setattr(Document, "forget_positions", drop)
     result = validate(root)
     assert any("no-such-record" in p.message for p in result.problems)
-    mine = [doc for doc in kept if doc.path == f"evidence/{record.name}"]
+    mine = [doc for doc in dropped if doc.path == f"evidence/{record.name}"]
     assert len(mine) == 2 and mine[-1]._root is None
